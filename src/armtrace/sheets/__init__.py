@@ -1,0 +1,1 @@
+"""Component sheets in and out: streaming readers, validation, all-or-nothing import, export."""

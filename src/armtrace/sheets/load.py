@@ -1,0 +1,130 @@
+"""Writing one batch of validated sheet rows into the store, inside the import's transaction.
+
+Incidents and items are few (thousands) and merged row by row by natural key; components are many
+(millions) and go through the dialect's bulk path: a plain append for items that are new in this
+import (no conflict is possible) and an upsert for items the store already held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from armtrace.errors import RowError
+from armtrace.store import tables
+from armtrace.store.dialect import bulk_insert, bulk_upsert, upsert_merge
+
+COMPONENT_COLUMNS = (
+    "item_id",
+    "key",
+    "marking",
+    "description",
+    "manufacturer",
+    "photo",
+    "photo_sha256",
+    "notes",
+)
+
+# A pending component: (item_key, component_key, marking, description, manufacturer, photo,
+# photo_sha256, notes).
+Pending = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str | None]
+
+
+@dataclass
+class Loader:
+    """Keeps the ids of incidents and items already written in this import."""
+
+    conn: Connection
+    file: str
+    incident_ids: dict[str, int] = field(default_factory=dict)
+    item_ids: dict[str, int] = field(default_factory=dict)
+    new_items: set[str] = field(default_factory=set)
+    changed: int = 0
+
+    def write_incidents(self, rows: dict[str, list[Any]]) -> None:
+        """Merge incidents by key and learn their ids."""
+        if not rows:
+            return
+        t = tables.incidents
+        payload = [
+            {
+                "key": key,
+                "incident_date": v[0],
+                "place": v[1],
+                "country": v[2],
+                "latitude": v[3],
+                "longitude": v[4],
+                "exercise": bool(v[5]),
+            }
+            for key, v in rows.items()
+        ]
+        self.changed += upsert_merge(self.conn, t, "key", payload, sticky_true=("exercise",))
+        for chunk in _chunks(list(rows)):
+            for key, ident in self.conn.execute(select(t.c.key, t.c.id).where(t.c.key.in_(chunk))):
+                self.incident_ids[key] = ident
+
+    def write_items(self, rows: dict[str, list[Any]], first_rows: dict[str, int]) -> list[RowError]:
+        """Merge items by key; an item the store holds under another incident is an error."""
+        if not rows:
+            return []
+        t, inc = tables.items, tables.incidents
+        errors: list[RowError] = []
+        unknown = [k for k in rows if k not in self.item_ids]
+        existing: dict[str, str] = {}
+        for chunk in _chunks(unknown):
+            query = (
+                select(t.c.key, inc.c.key)
+                .join(inc, inc.c.id == t.c.incident_id)
+                .where(t.c.key.in_(chunk))
+            )
+            existing.update({k: ik for k, ik in self.conn.execute(query)})
+        for key in unknown:
+            if key not in existing:
+                self.new_items.add(key)
+            elif existing[key] != rows[key][0]:
+                errors.append(
+                    RowError(
+                        self.file,
+                        first_rows[key],
+                        "incident_id",
+                        f"item {key!r} is already stored under incident {existing[key]!r}",
+                    )
+                )
+        if errors:
+            return errors
+        payload = [
+            {
+                "key": key,
+                "incident_id": self.incident_ids[v[0]],
+                "item_type": v[1],
+                "item_markings": v[2],
+                "weapon_system": v[3],
+                "notes": v[4],
+            }
+            for key, v in rows.items()
+        ]
+        self.changed += upsert_merge(self.conn, t, "key", payload)
+        for chunk in _chunks(unknown):
+            for key, ident in self.conn.execute(select(t.c.key, t.c.id).where(t.c.key.in_(chunk))):
+                self.item_ids[key] = ident
+        return []
+
+    def write_components(self, pending: list[Pending]) -> None:
+        """Append components of new items; upsert those of items the store already held."""
+        ids = self.item_ids
+        new = self.new_items
+        fresh: list[tuple[Any, ...]] = []
+        merge: list[tuple[Any, ...]] = []
+        for p in pending:
+            row = (ids[p[0]], *p[1:])
+            (fresh if p[0] in new else merge).append(row)
+        self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
+        self.changed += bulk_upsert(
+            self.conn, "components", COMPONENT_COLUMNS, ("item_id", "key"), merge
+        )
+
+
+def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
+    return [keys[i : i + size] for i in range(0, len(keys), size)]

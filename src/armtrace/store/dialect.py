@@ -1,0 +1,140 @@
+"""Every difference between SQLite and PostgreSQL lives here.
+
+The rest of armtrace speaks SQLAlchemy Core; only bulk loading and engine set-up differ: SQLite
+gets ``executemany`` on the raw driver cursor and PostgreSQL gets ``COPY`` (both inside the
+caller's transaction, so an import stays all-or-nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, or_
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+Row = Sequence[Any]
+
+
+def make_engine(url: str) -> Engine:
+    """Create an engine with the pragmas and pool settings each dialect needs."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 60})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the web UI read while an import writes; FULL sync because evidence records may
+    # end up in court and a commit must survive a power cut.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA cache_size=-131072")  # 128 MiB page cache, bounded
+    cursor.execute("PRAGMA temp_store=FILE")
+    cursor.close()
+
+
+def is_postgres(conn: Connection) -> bool:
+    """True when the connection talks to PostgreSQL."""
+    return conn.dialect.name == "postgresql"
+
+
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[Row]) -> int:
+    """Append rows to a table as fast as the dialect allows, inside the open transaction."""
+    if not rows:
+        return 0
+    raw = conn.connection.driver_connection
+    if is_postgres(conn):
+        cols = ", ".join(columns)
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return len(rows)
+    placeholders = ", ".join("?" for _ in columns)
+    cur = raw.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", rows)
+    finally:
+        cur.close()
+    return len(rows)
+
+
+def bulk_upsert(
+    conn: Connection,
+    table: str,
+    columns: Sequence[str],
+    key: Sequence[str],
+    rows: list[Row],
+) -> int:
+    """Insert rows, or update the existing row with the same key when a value differs.
+
+    Returns how many rows were inserted or changed (unchanged rows do not count).
+    """
+    if not rows:
+        return 0
+    raw = conn.connection.driver_connection
+    cols = ", ".join(columns)
+    updates = [c for c in columns if c not in key]
+    set_clause = ", ".join(f"{c} = excluded.{c}" for c in updates)
+    changed = " OR ".join(f"{table}.{c} IS DISTINCT FROM excluded.{c}" for c in updates)
+    conflict = f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {set_clause} WHERE {changed}"
+    if is_postgres(conn):
+        staging = f"_stage_{table}"
+        with raw.cursor() as cur:
+            cur.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} "
+                f"(LIKE {table} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            cur.execute(f"TRUNCATE {staging}")
+            with cur.copy(f"COPY {staging} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM {staging} {conflict}")
+            return int(cur.rowcount)
+    placeholders = ", ".join("?" for _ in columns)
+    # SQLite spells IS DISTINCT FROM as IS NOT.
+    conflict = conflict.replace("IS DISTINCT FROM", "IS NOT")
+    cur = raw.cursor()
+    try:
+        cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({placeholders}) {conflict}", rows)
+        return int(cur.rowcount)
+    finally:
+        cur.close()
+
+
+def upsert_merge(
+    conn: Connection,
+    table: Table,
+    key: str,
+    rows: list[dict[str, Any]],
+    sticky_true: Sequence[str] = (),
+) -> int:
+    """Insert rows by natural key; on conflict fill in values without erasing known ones.
+
+    An empty (None) value never overwrites a stored one, and a ``sticky_true`` flag once set stays
+    set (exercise data must not lose its label when re-imported without it). Returns how many rows
+    were inserted or changed.
+    """
+    if not rows:
+        return 0
+    insert_fn = pg_insert if is_postgres(conn) else sqlite_insert
+    changed = 0
+    for start in range(0, len(rows), 500):
+        stmt = insert_fn(table).values(rows[start : start + 500])
+        updates: dict[str, Any] = {}
+        for name in rows[0]:
+            if name == key:
+                continue
+            if name in sticky_true:
+                updates[name] = or_(stmt.excluded[name], table.c[name])
+            else:
+                updates[name] = func.coalesce(stmt.excluded[name], table.c[name])
+        differs = or_(*[table.c[n].is_distinct_from(v) for n, v in updates.items()])
+        stmt = stmt.on_conflict_do_update(index_elements=[key], set_=updates, where=differs)
+        # RETURNING counts written rows on both dialects (psycopg reports rowcount -1 here).
+        changed += len(conn.execute(stmt.returning(table.c[key])).all())
+    return changed
