@@ -58,7 +58,7 @@ class Store:
             migrate(engine)
         except OperationalError as exc:
             engine.dispose()
-            raise StoreError(f"cannot open the store at {_redact(url)}: {exc.orig}") from exc
+            raise StoreError(f"cannot open the store at {redact_url(url)}: {exc.orig}") from exc
         return cls(settings, engine)
 
     @contextmanager
@@ -91,7 +91,7 @@ class Store:
         self.engine.dispose()
 
 
-def _redact(url: str) -> str:
+def redact_url(url: str) -> str:
     """Hide a password in a database URL before it reaches a message or a log."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)

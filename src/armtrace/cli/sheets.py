@@ -1,0 +1,73 @@
+"""armtrace import / export: component sheets in and out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+from armtrace.cli.app import app, err, open_store, print_json
+from armtrace.sheets.exporter import export_sheet
+from armtrace.sheets.importer import import_sheet
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A component sheet: .csv, .jsonl or .xlsx")],
+    exercise: Annotated[
+        bool, typer.Option("--exercise", help="Mark every incident in the file as exercise data.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import a component sheet, all or nothing.
+
+    Every bad row is listed with its row number, column and reason, and nothing is written.
+    Importing the same file again changes nothing.
+
+    Example: armtrace import docs/examples/kharkiv.csv
+    """
+    with open_store() as store:
+        progress = Progress(
+            TextColumn("importing {task.description}"),
+            BarColumn(),
+            DownloadColumn(),
+            TimeRemainingColumn(),
+            console=err,
+            transient=True,
+            disable=as_json,
+        )
+        with progress:
+            task = progress.add_task(file.name, total=None)
+
+            def advance(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            report = import_sheet(store, file, on_progress=advance)
+    if as_json:
+        print_json(report.__dict__)
+        return
+    if report.changed == 0 and report.evidence_added == 0:
+        err.print(f"{file}: nothing changed; the store already holds this sheet.")
+        return
+    err.print(
+        f"{file}: {report.rows:,} rows; {report.incidents:,} incidents, {report.items:,} items, "
+        f"{report.components:,} components; {report.changed:,} records written, "
+        f"{report.evidence_added} photos stored as evidence, in {report.seconds:.1f} s."
+    )
+
+
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="Target file; the format comes from its name.")],
+) -> None:
+    """Export the store as a component sheet (.csv, .jsonl or .xlsx).
+
+    Photos are copied into FILE.photos/ beside it, so the sheet imports back unchanged.
+
+    Example: armtrace export everything.xlsx
+    """
+    with open_store() as store:
+        report = export_sheet(store, file)
+    err.print(f"wrote {report.rows:,} rows to {file} ({report.photos} photos)")

@@ -1,0 +1,1 @@
+"""Reports: what the store shows, as documents people read."""
