@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from armtrace.cli.app import err, open_store, out, state
 from armtrace.cli.app import app as cli_app
+from armtrace.cli.app import err, open_store, out, state
 from armtrace.demo import run_demo
 from armtrace.settings import data_dir, load_settings
 

@@ -45,7 +45,7 @@ def export_sheet(
         )
     photos = _PhotoFolder(store.evidence, path)
     rows = 0
-    with _open_writer(path) as write:
+    with _SheetWriter(path) as write:
         for record in _sheet_rows(store, photos):
             write(record)
             rows += 1
@@ -146,7 +146,7 @@ class _PhotoFolder:
         return relative
 
 
-class _open_writer:  # noqa: N801 - used as a context manager like open()
+class _SheetWriter:
     """A context manager yielding ``write(record)`` for the file's format."""
 
     def __init__(self, path: Path) -> None:
@@ -167,10 +167,12 @@ class _open_writer:  # noqa: N801 - used as a context manager like open()
             writer.writerow(COLUMNS)
             return lambda rec: writer.writerow([rec.get(c) or "" for c in COLUMNS])
         handle = self.handle
-        return lambda rec: handle.write(
-            json.dumps({c: rec[c] for c in COLUMNS if rec.get(c) is not None}, ensure_ascii=False)
-            + "\n"
-        )
+
+        def write_json(rec: dict[str, Any]) -> None:
+            compact = {c: rec[c] for c in COLUMNS if rec.get(c) is not None}
+            handle.write(json.dumps(compact, ensure_ascii=False) + "\n")
+
+        return write_json
 
     def __exit__(self, *exc: object) -> None:
         if self.suffix == ".xlsx":

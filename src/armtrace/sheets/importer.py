@@ -40,6 +40,7 @@ from armtrace.sheets.validate import (
     parse_text,
 )
 from armtrace.store import Store, tables
+from armtrace.store.dialect import DRIVER_ERRORS
 
 ProgressFn = Callable[[int, int], None]
 MAX_ERRORS_KEPT = 1000
@@ -87,9 +88,10 @@ def import_sheet(
                 run.photos.discard_new()
                 raise
             transaction.commit()
-    except DBAPIError as exc:
+    except (DBAPIError, *DRIVER_ERRORS) as exc:
+        cause = getattr(exc, "orig", exc)
         raise StoreError(
-            f"{path}: the store refused the import ({exc.orig}); nothing was written"
+            f"{path}: the store refused the import ({cause}); nothing was written"
         ) from exc
     finally:
         reader.close()
@@ -120,7 +122,7 @@ class _Run:
         self.photos = PhotoIntake(store.evidence, path, actor)
         self.loader: Loader | None = None
         self.writing = True
-        self.db_error: DBAPIError | None = None
+        self.db_error: Exception | None = None
         # Rows whose keys a second, read-only pass collects to confirm suspected duplicates.
         self.probe: set[int] | None = None
         self.probe_keys: dict[int, tuple[str, str]] = {}
@@ -204,7 +206,7 @@ class _Run:
             except FieldError as exc:
                 self.error(row, name, str(exc))
                 ok = False
-        if (parsed[3] is None) != (parsed[4] is None):
+        if ok and (parsed[3] is None) != (parsed[4] is None):
             missing = "longitude" if parsed[4] is None else "latitude"
             self.error(row, missing, "latitude and longitude go together: give both or neither")
             ok = False
@@ -310,7 +312,7 @@ class _Run:
             if self.writing:
                 self.photos.record(loader.conn)
                 loader.write_components(self.pending)
-        except DBAPIError as exc:
+        except (DBAPIError, *DRIVER_ERRORS) as exc:
             # Keep scanning so every bad row is reported; the duplicate check usually explains
             # a constraint the database hit first.
             self.writing = False

@@ -7,14 +7,24 @@ caller's transaction, so an import stays all-or-nothing).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from typing import Any
 
+import psycopg
 from sqlalchemy import Connection, Engine, Table, create_engine, event, func, or_
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 Row = Sequence[Any]
+
+# Errors the raw drivers raise on the bulk paths, which bypass SQLAlchemy's wrapping.
+DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+
+
+def _driver(conn: Connection) -> Any:
+    """The DB-API connection under SQLAlchemy, inside the same transaction."""
+    return conn.connection.driver_connection
 
 
 def make_engine(url: str) -> Engine:
@@ -43,11 +53,11 @@ def is_postgres(conn: Connection) -> bool:
     return conn.dialect.name == "postgresql"
 
 
-def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: list[Row]) -> int:
+def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Row]) -> int:
     """Append rows to a table as fast as the dialect allows, inside the open transaction."""
     if not rows:
         return 0
-    raw = conn.connection.driver_connection
+    raw = _driver(conn)
     if is_postgres(conn):
         cols = ", ".join(columns)
         with raw.cursor() as cur, cur.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
@@ -68,7 +78,7 @@ def bulk_upsert(
     table: str,
     columns: Sequence[str],
     key: Sequence[str],
-    rows: list[Row],
+    rows: Sequence[Row],
 ) -> int:
     """Insert rows, or update the existing row with the same key when a value differs.
 
@@ -76,7 +86,7 @@ def bulk_upsert(
     """
     if not rows:
         return 0
-    raw = conn.connection.driver_connection
+    raw = _driver(conn)
     cols = ", ".join(columns)
     updates = [c for c in columns if c not in key]
     set_clause = ", ".join(f"{c} = excluded.{c}" for c in updates)
