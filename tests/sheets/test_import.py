@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sheetdata import KHARKIV, rows, write_csv
 
 from armtrace.errors import ImportRejected
 from armtrace.model.sheet import COLUMNS
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store
+from sheetdata import KHARKIV, rows, write_csv
 
 EMPTY = {"incidents": 0, "items": 0, "components": 0, "evidence": 0, "imports": 0}
 
@@ -30,7 +30,13 @@ def rejected(store: Store, path: Path) -> ImportRejected:
 def test_good_sheet_lands_whole(store: Store, tmp_path: Path) -> None:
     report = import_sheet(store, write_csv(tmp_path / "s.csv", rows()))
     assert (report.rows, report.incidents, report.items, report.components) == (4, 1, 1, 4)
-    assert domain_counts(store) == {**EMPTY, "incidents": 1, "items": 1, "components": 4, "imports": 1}
+    assert domain_counts(store) == {
+        **EMPTY,
+        "incidents": 1,
+        "items": 1,
+        "components": 4,
+        "imports": 1,
+    }
 
 
 def test_same_file_twice_changes_nothing(store: Store, tmp_path: Path) -> None:
@@ -118,9 +124,7 @@ def test_duplicate_component_id(store: Store, tmp_path: Path) -> None:
 
 
 def test_duplicate_found_across_many_batches(store: Store, tmp_path: Path) -> None:
-    records = [
-        {**KHARKIV, "component_id": f"C{i}", "marking": f"LM358 / {i}"} for i in range(3000)
-    ]
+    records = [{**KHARKIV, "component_id": f"C{i}", "marking": f"LM358 / {i}"} for i in range(3000)]
     records.append({**KHARKIV, "component_id": "C17", "marking": "again"})
     with pytest.raises(ImportRejected) as info:
         import_sheet(store, write_csv(tmp_path / "s.csv", records), batch_size=500)
@@ -147,7 +151,7 @@ def test_item_already_under_another_incident(store: Store, tmp_path: Path) -> No
 
 def test_non_utf8_text_names_row_and_column(store: Store, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "s.csv", rows())
-    data = path.read_bytes().replace("Kharkiv".encode(), "Харків".encode("cp1251"), 2)
+    data = path.read_bytes().replace(b"Kharkiv", "Харків".encode("cp1251"), 2)
     path.write_bytes(data)
     error = rejected(store, path).errors[0]
     assert (error.row, error.column) == (2, "place")
