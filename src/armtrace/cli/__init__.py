@@ -1,6 +1,6 @@
 """Command-line interface: each command parses input, calls one library function, prints."""
 
-from armtrace.cli import demo, evidence, sheets, status  # noqa: F401 - registers commands
+from armtrace.cli import demo, evidence, identify, sheets, status  # noqa: F401 - registers commands
 from armtrace.cli.app import app
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 Row = Sequence[Any]
 
 # Errors the raw drivers raise on the bulk paths, which bypass SQLAlchemy's wrapping.
-DRIVER_ERRORS: tuple[type[Exception], ...] = (sqlite3.Error, psycopg.Error)
+DRIVER_ERRORS = (sqlite3.Error, psycopg.Error)
 
 
 def _driver(conn: Connection) -> Any:

@@ -1,0 +1,14 @@
+"""Date codes and item years to production windows, every plausible reading kept visible."""
+
+from armtrace.dating.codes import SCHEMES, decode_date_code
+from armtrace.dating.items import decode_item_year, juche_to_gregorian
+from armtrace.dating.model import DateReading, DateWindow
+
+__all__ = [
+    "SCHEMES",
+    "DateReading",
+    "DateWindow",
+    "decode_date_code",
+    "decode_item_year",
+    "juche_to_gregorian",
+]

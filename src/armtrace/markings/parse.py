@@ -1,0 +1,400 @@
+"""Parse a component marking into part-number, date-code, lot, origin, logo and description.
+
+Invariants:
+- Registry-agnostic: the only outside knowledge is the logo texts the caller passes in; makers and
+  part numbers are identified elsewhere from ``part_candidates``, ``logo_text`` and the tokens.
+- Nothing printed is lost: every token of every cleaned line appears in ``tokens`` with a kind.
+- Candidates are ranked by small named features (line, position, shape, length); the printed
+  spelling is always kept, and an OCR-corrected spelling is only ever added after it.
+- Markers that identify nothing (see ``normalise.is_marker``) are kind "other" and never
+  candidates; descriptive words (``normalise.is_description_word``) are kind "description".
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from armtrace.dating import decode_date_code
+from armtrace.markings.normalise import (
+    clean_text,
+    is_description_word,
+    is_marker,
+    split_lines,
+    split_tokens,
+)
+from armtrace.markings.origin import OriginMatch, find_origin
+
+KINDS = ("part_number", "date_code", "lot", "origin", "logo", "description", "other")
+
+_PART_SHAPE = re.compile(r"[A-Z0-9][A-Z0-9\-+#/.:_]{2,29}")
+_DATE_SHAPES = (  # (pattern, priority): lower priority wins
+    (re.compile(r"#\d{4}"), 0),
+    (re.compile(r"\d{4}"), 1),
+    (re.compile(r"\d{4}[A-Z]"), 2),
+    (re.compile(r"\d{3}"), 3),
+    (re.compile(r"\d{4}[A-Z]{2}|\d{4}[A-Z0-9]{3}"), 5),
+    (re.compile(r"\d[ABC]|\d[1-9ABC][A-Z]"), 7),  # TI's year-month code, with a letter
+)
+_OCR_DIGITS = str.maketrans("OQDILSBZG", "001115826")
+_JOIN_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,4}\+?")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One printed token: its cleaned text, the line it is on (from 0) and what it looks like."""
+
+    text: str
+    line: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class ParsedMarking:
+    """A marking split into the fields identification and dating need, with every token kept."""
+
+    raw: str
+    lines: tuple[str, ...]
+    part_number: str | None
+    part_candidates: tuple[str, ...]
+    date_code: str | None
+    date_candidates: tuple[str, ...]
+    lot: str | None
+    origin_text: str | None
+    origin_country: str | None
+    logo_text: str | None
+    description: str | None
+    tokens: tuple[Token, ...]
+
+
+@dataclass
+class _Slot:
+    text: str  # as cleaned, case kept
+    upper: str
+    line: int
+    position: int  # index among the line's tokens
+    bracketed: bool
+    kind: str | None = None
+    first_on_line: bool = False
+
+
+@functools.lru_cache(maxsize=65536)
+def _decodes(code: str, maker_id: str | None, today: datetime.date) -> bool:
+    """Whether a code has any reading up to today; cached because markings repeat codes."""
+    return decode_date_code(code, documented_on=today, maker_id=maker_id) is not None
+
+
+def _date_priority(upper: str) -> tuple[int, str] | None:
+    """Priority and code text when a token looks like a date code; decodable codes rank first."""
+    for pattern, priority in _DATE_SHAPES:
+        if pattern.fullmatch(upper):
+            code = upper.lstrip("#")
+            maker = "ti" if priority == 7 else None
+            if _decodes(code, maker, datetime.date.today()):
+                return priority, code
+            # An impossible "2153" still looks like a date code; longer shapes are lots.
+            return (priority + 10, code) if priority <= 2 else None
+    # OCR: a four-character token with letters that look like digits ("2I35").
+    bare = upper.lstrip("#")
+    if len(bare) == 4 and sum(ch.isdigit() for ch in bare) >= 2:
+        folded = bare.translate(_OCR_DIGITS)
+        if folded.isdigit() and _decodes(folded, None, datetime.date.today()):
+            return 4, folded
+    return None
+
+
+def _embedded_date(upper: str) -> str | None:
+    """A valid YYWW closing a package-and-date token such as "FTG256ABX1707" or "TQG144AGQ1425".
+
+    Two letter-digit groups before the four digits keep ordinary part numbers that end in four
+    digits ("TPS2113", "MCP2515") out.
+    """
+    match = re.fullmatch(r"[A-Z]+\d+[A-Z]+(\d{4})", upper)
+    if match and len(upper) >= 10 and _decodes(match[1], None, datetime.date.today()):
+        return match[1]
+    return None
+
+
+def _part_score(slot: _Slot) -> float:
+    """Score how much a token looks like a part number; each feature is one line."""
+    upper = slot.upper
+    score = 0.0
+    score += {0: 3, 1: 1}.get(slot.line, 0)  # part numbers usually start the marking
+    score += 1 if slot.first_on_line else 0
+    score += 2 if 5 <= len(upper) <= 20 else (-2 if len(upper) <= 3 else 0)
+    score += 1 if len(upper) >= 6 else 0
+    score += 1 if upper[0].isalpha() else 0
+    score += 2 if re.match(r"[A-Z]{1,6}-?\d", upper) else 0  # maker prefix then digits: "TPS7"
+    score += 0.5 if re.match(r"[A-Z]{3,6}-?\d", upper) else 0  # "LMH0387" over "VM26ABE4"
+    score += 1 if re.match(r"\d{1,2}[A-Z]{1,3}\d", upper) else 0  # "74HC595", "2N7002"
+    score -= 3 if re.search(r"\d{6,}", upper) else 0  # long digit runs are lot numbers
+    score -= 2 if _embedded_date(upper) else 0  # "FTG256ABX1707": package and date code
+    return score
+
+
+def _ocr_fixed(part: str) -> str | None:
+    """The part with O and I read as digits where they sit between digits ("STM32F4O7")."""
+    # Q ("W25Q128") and L ("STM32L476") sit between digits in real part numbers; O and I do not.
+    fixed = re.sub(r"(?<=\d)O(?=\d)", "0", part)
+    fixed = re.sub(r"(?<=\d)I(?=\d)", "1", fixed)
+    return fixed if fixed != part else None
+
+
+def _classify_lines(
+    lines: list[str], logos: Collection[str]
+) -> tuple[list[list[_Slot]], list[OriginMatch]]:
+    """Mark origin, logo, marker and description tokens line by line; the rest stay open."""
+    logo_keys = {" ".join(logo.upper().split()) for logo in logos if logo.strip()}
+    table: list[list[_Slot]] = []
+    origins: list[OriginMatch] = []
+    for line_no, line in enumerate(lines):
+        pairs = split_tokens(line)
+        slots = [
+            _Slot(text, text.upper(), line_no, i, bracketed)
+            for i, (text, bracketed) in enumerate(pairs)
+        ]
+        origin = find_origin([slot.upper for slot in slots])
+        if origin is not None:
+            origins.append(origin)
+            for slot in slots[origin.start : origin.end]:
+                slot.kind = "origin"
+        for width in (3, 2, 1):
+            for start in range(len(slots) - width + 1):
+                group = slots[start : start + width]
+                if any(s.kind for s in group):
+                    continue
+                if " ".join(s.upper for s in group) in logo_keys:
+                    for s in group:
+                        s.kind = "logo"
+        for slot in slots:
+            if slot.kind is None and is_marker(slot.text):
+                slot.kind = "other"
+            elif slot.kind is None and is_description_word(slot.text):
+                slot.kind = "description"
+        part_shaped = [
+            slot
+            for slot in slots
+            if slot.kind is None
+            and re.search(r"[A-Z]", slot.upper)
+            and re.search(r"\d", slot.upper)
+        ]
+        if part_shaped:
+            part_shaped[0].first_on_line = True
+        table.append(slots)
+    return table, origins
+
+
+@dataclass
+class _Candidate:
+    text: str
+    score: float
+    slots: list[_Slot]
+
+
+def _suffix_after(table: list[list[_Slot]], slot: _Slot, dated: set[int]) -> _Slot | None:
+    """The ordering suffix printed after a core part number, on its line or alone on the next."""
+    row = table[slot.line]
+    # "ADM3202 ARNZ": the suffix typed after a space on the same line.
+    following = row[slot.position + 1] if slot.position + 1 < len(row) else None
+    # "STM32F407 / VGT6": the suffix alone on the next line.
+    rest_of_line = [s for s in row[slot.position + 1 :] if s.kind not in ("other", "logo")]
+    next_row = table[slot.line + 1] if slot.line + 1 < len(table) else []
+    next_open = [s for s in next_row if s.kind != "other"]
+    if following is None and not rest_of_line and len(next_open) == 1:
+        following = next_open[0]
+    if (
+        following is not None
+        and following.kind is None
+        and following.bracketed == slot.bracketed
+        and id(following) not in dated
+        and _JOIN_SUFFIX.fullmatch(following.upper)
+        and sum(ch.isdigit() for ch in following.upper) <= 2
+    ):
+        return following
+    return None
+
+
+def _spaced_core(table: list[list[_Slot]], slot: _Slot, firm: set[int]) -> _Slot | None:
+    """The numeric rest of a part typed with a space after its letters: "ADG 5434 BRUZ".
+
+    Four digits that make a valid date code join only when a suffix follows them ("ADG 1419
+    BRMZ"), so "AU 1723" stays a package code and a date code.
+    """
+    row = table[slot.line]
+    following = row[slot.position + 1] if slot.position + 1 < len(row) else None
+    if not (
+        re.fullmatch(r"[A-Z]{2,5}", slot.text)
+        and following is not None
+        and following.kind is None
+        and following.bracketed == slot.bracketed
+        and _PART_SHAPE.fullmatch(following.upper)
+        and re.match(r"\d", following.upper)
+        and sum(ch.isdigit() for ch in following.upper) >= 3
+        and not re.search(r"\d{6,}", following.upper)
+    ):
+        return None
+    if id(following) in firm:
+        after = row[following.position + 1] if following.position + 1 < len(row) else None
+        if after is None or after.kind or not re.fullmatch(r"[A-Z]{2,5}\+?", after.upper):
+            return None
+    return following
+
+
+def _joined(parts: list[_Slot]) -> _Candidate:
+    """A candidate spelled from several printed tokens, scored as if printed as one."""
+    first = parts[0]
+    text = "".join(s.upper for s in parts)
+    merged = _Slot(text, text, first.line, first.position, first.bracketed)
+    merged.first_on_line = first.first_on_line
+    return _Candidate(text, _part_score(merged) + 1, parts)
+
+
+def _part_candidates(table: list[list[_Slot]], dated: set[int], firm: set[int]) -> list[_Candidate]:
+    """Score part-like tokens, add joins of split prefixes and suffixes, rank best first."""
+    found: list[_Candidate] = []
+    for row in table:
+        for slot in row:
+            upper = slot.upper
+            if slot.kind or id(slot) in dated:
+                continue
+            core = [slot]
+            if (rest := _spaced_core(table, slot, firm)) is not None:
+                core = [slot, rest]
+                found.append(_joined(core))
+            elif not (
+                _PART_SHAPE.fullmatch(upper)
+                and re.search(r"[A-Z]", upper)
+                and re.search(r"\d", upper)
+            ):
+                continue
+            else:
+                found.append(_Candidate(upper, _part_score(slot), [slot]))
+            core_text = "".join(s.upper for s in core)
+            # Only a short core ending in a digit takes a suffix: "STM32F407" + "VGT6", while a
+            # complete "STM32F103C8T6" does not swallow a stray "GD" after it.
+            if core_text[0].isalpha() and core_text[-1].isdigit() and len(core_text) <= 9:
+                suffix = _suffix_after(table, core[-1], dated)
+                if suffix is not None:
+                    found.append(_joined([*core, suffix]))
+    for cand in found:  # a fuller spelling of another candidate is the more specific one
+        if any(cand.text.startswith(o.text) and cand.text != o.text for o in found):
+            cand.score += 1.5
+    ranked = sorted(found, key=lambda c: -c.score)  # stable: ties keep printed order
+    unique: dict[str, _Candidate] = {}
+    for cand in ranked:
+        unique.setdefault(cand.text, cand)
+    return [cand for cand in unique.values() if cand.score >= 4.5]
+
+
+def _lot_score(slot: _Slot) -> float:
+    upper = slot.upper
+    longest_digit_run = max((len(run) for run in re.findall(r"\d+", upper)), default=0)
+    score = 2.0 if longest_digit_run >= 5 else 0.0
+    score += 1 if len(upper) >= 6 else 0
+    score += 1 if slot.line > 0 else 0
+    return score
+
+
+def _find_dates(slots: list[_Slot], best_slots: set[int]) -> list[tuple[int, int, str, _Slot]]:
+    """Date-code candidates as (priority, printed order, code, slot), best first."""
+    dates: list[tuple[int, int, str, _Slot]] = []
+    for order, slot in enumerate(slots):
+        if slot.kind is not None or id(slot) in best_slots:
+            continue
+        found = _date_priority(slot.upper)
+        if found is not None:
+            dates.append((found[0], order, found[1], slot))
+        elif (embedded := _embedded_date(slot.upper)) is not None:
+            dates.append((6, order, embedded, slot))
+    return sorted(dates, key=lambda entry: (entry[0], entry[1]))
+
+
+def _pick_lot(slots: list[_Slot], best_slots: set[int]) -> _Slot | None:
+    """The open token that looks most like a lot or traceability code."""
+    pool = [
+        s
+        for s in slots
+        if s.kind is None
+        and id(s) not in best_slots
+        and len(s.upper) >= 4
+        and any(ch.isdigit() for ch in s.upper)
+        and re.fullmatch(r"[A-Z0-9\-]+", s.upper)
+    ]
+    return max(pool, key=_lot_score, default=None)  # max keeps the first of equals
+
+
+def _logo_text(slots: list[_Slot]) -> str | None:
+    logo_slots = [s for s in slots if s.kind == "logo"]
+    if not logo_slots:
+        return None
+    return " ".join(s.upper for s in logo_slots if s.line == logo_slots[0].line)
+
+
+def parse_marking(text: str, *, logos: Collection[str] = ()) -> ParsedMarking:
+    """Split a marking into ranked part-number and date-code candidates, lot, origin and logo."""
+    lines = split_lines(clean_text(text))
+    table, origins = _classify_lines(lines, logos)
+    slots = [slot for row in table for slot in row]
+
+    standalone_dates: set[int] = set()
+    firm_dates: set[int] = set()  # valid all-digit codes: never part of a part number
+    for slot in slots:
+        found = _date_priority(slot.upper) if slot.kind is None else None
+        if found is not None:
+            standalone_dates.add(id(slot))
+            if found[0] < 10 and found[1].isdigit():
+                firm_dates.add(id(slot))
+    candidates = _part_candidates(table, standalone_dates, firm_dates)
+    # Slots of the best part and of its shorter or longer spellings ("MAX2769" beside
+    # "MAX2769ETI+") are the part; they are never read as a lot or a date.
+    best = candidates[0].text if candidates else ""
+    best_slots = {
+        id(s)
+        for cand in candidates
+        if best.startswith(cand.text) or cand.text.startswith(best)
+        for s in cand.slots
+    }
+    dates = _find_dates(slots, best_slots)
+    date_codes = list(dict.fromkeys(entry[2] for entry in dates))
+    part_texts: list[str] = []
+    for cand in candidates:
+        part_texts.append(cand.text)
+        if (fixed := _ocr_fixed(cand.text)) is not None:
+            part_texts.append(fixed)
+    part_texts = list(dict.fromkeys(part_texts))
+
+    for slot in candidates[0].slots if candidates else []:
+        slot.kind = "part_number"
+    for entry in dates:
+        if id(entry[3]) in standalone_dates:
+            entry[3].kind = "date_code"
+    lot_slot = _pick_lot(slots, best_slots)
+    if lot_slot is not None:
+        lot_slot.kind = "lot"
+    in_parts = {id(s) for cand in candidates for s in cand.slots}
+    for slot in slots:
+        if slot.kind is None:
+            slot.kind = "part_number" if id(slot) in in_parts else "other"
+
+    description_words = [s.text for s in slots if s.kind == "description"]
+    tokens = tuple(
+        Token(s.text if s.kind == "description" else s.upper, s.line, s.kind or "other")
+        for s in slots
+    )
+    return ParsedMarking(
+        raw=text,
+        lines=tuple(lines),
+        part_number=part_texts[0] if part_texts else None,
+        part_candidates=tuple(part_texts),
+        date_code=date_codes[0] if date_codes else None,
+        date_candidates=tuple(date_codes),
+        lot=lot_slot.upper if lot_slot is not None else None,
+        origin_text=origins[0].text if origins else None,
+        origin_country=origins[0].country if origins else None,
+        logo_text=_logo_text(slots),
+        description=" ".join(description_words) or None,
+        tokens=tokens,
+    )
