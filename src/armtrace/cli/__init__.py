@@ -1,6 +1,13 @@
 """Command-line interface: each command parses input, calls one library function, prints."""
 
-from armtrace.cli import demo, evidence, identify, sheets, status  # noqa: F401 - registers commands
+from armtrace.cli import (  # noqa: F401 - registers commands
+    analyse,
+    demo,
+    evidence,
+    identify,
+    sheets,
+    status,
+)
 from armtrace.cli.app import app
 
 

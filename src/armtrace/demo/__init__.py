@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
+from armtrace.markings.readings import identify_components
 from armtrace.reports.overview import write_overview
 from armtrace.sheets.exporter import export_sheet
 from armtrace.sheets.importer import ImportReport, import_sheet
@@ -34,6 +35,7 @@ def run_demo(store: Store, out_dir: Path) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     with as_file(files("armtrace.demo").joinpath("data", CASE_FILE)) as case:
         imported = import_sheet(store, Path(case), exercise=True)
+    identify_components(store)
     sheet = export_sheet(store, out_dir / "exercise-case-export.xlsx")
     report = write_overview(store, out_dir / "overview.html")
     return DemoResult(imported, report, Path(sheet.file), store.counts())

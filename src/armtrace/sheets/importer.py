@@ -18,6 +18,7 @@ from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,16 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
 from armtrace.errors import ImportRejected, RowError, StoreError
-from armtrace.model.sheet import COLUMNS, GENERATED_ID_PREFIX, REQUIRED_COLUMNS
+from armtrace.model.sheet import (
+    COLUMNS,
+    COMPONENT_FIELDS,
+    GENERATED_ID_PREFIX,
+    INCIDENT_FIELDS,
+    ITEM_FIELDS,
+    MAX_KEY_LENGTH,
+    MAX_TEXT_LENGTH,
+    REQUIRED_COLUMNS,
+)
 from armtrace.sheets.duplicates import candidate_groups, confirmed
 from armtrace.sheets.load import Loader, Pending
 from armtrace.sheets.photos import PhotoIntake
@@ -144,50 +154,132 @@ class _Run:
                 self.error(1, name, "required column is missing")
         if self.errors:
             return
-        col = {name: header.index(name) if name in header else -1 for name in COLUMNS}
-        inc_cols = [col[c] for c in ("incident_date", "place", "country", "latitude", "longitude")]
-        item_cols = [col[c] for c in ("item_type", "item_markings", "weapon_system")]
-        comp_cols = [col[c] for c in ("marking", "description", "manufacturer", "photo", "notes")]
-        i_inc, i_item, i_comp, i_ex = (
-            col["incident_id"],
-            col["item_id"],
-            col["component_id"],
-            col["exercise"],
-        )
+        # A column the sheet lacks reads as the None appended past its last cell.
+        width = len(header)
+        pad = any(name not in header for name in COLUMNS)
+        col = {name: header.index(name) if name in header else width for name in COLUMNS}
         try:
-            for row, values in reader.rows():
-                self.rows += 1
-                try:
-                    incident_key = parse_key(values[i_inc], "incident_id")
-                except FieldError as exc:
-                    self.error(row, "incident_id", str(exc))
-                    continue
-                try:
-                    item_key = parse_key(values[i_item], "item_id")
-                except FieldError as exc:
-                    self.error(row, "item_id", str(exc))
-                    continue
-                inc_raw = (*[values[i] if i >= 0 else None for i in inc_cols], _at(values, i_ex))
-                if self.incident_raw.get(incident_key) != inc_raw:
-                    self._incident(row, incident_key, inc_raw)
-                comp = [values[i] if i >= 0 else None for i in comp_cols]
-                component_key = values[i_comp] if i_comp >= 0 else None
-                is_component = bool(component_key and component_key.strip()) or any(comp[:4])
-                notes_for_item = None if is_component else comp[4]
-                item_raw = (incident_key, *[_at(values, i) for i in item_cols], notes_for_item)
-                if self.item_raw.get(item_key) != item_raw:
-                    self._item(row, item_key, item_raw)
-                if is_component:
-                    self._component(row, item_key, component_key, comp)
-                if len(self.pending) >= batch:
-                    self.flush()
-                    if on_progress:
-                        on_progress(reader.bytes_read(), reader.total_bytes)
+            self._scan_rows(reader, col, pad, batch, on_progress)
         except SheetError as exc:
             self.error(exc.error.row, exc.error.column, exc.error.reason)
         self.flush()
         if on_progress:
             on_progress(reader.total_bytes, reader.total_bytes)
+
+    def _scan_rows(
+        self,
+        reader: Any,
+        col: dict[str, int],
+        pad: bool,
+        batch: int,
+        on_progress: ProgressFn | None,
+    ) -> None:
+        # The hot loop: millions of rows, so lookups are bound to locals and the common case (a
+        # clean row of a known incident and item, no photo) is checked inline. Any row off that
+        # path goes through _incident, _item and _component, which hold the rules and messages.
+        incident_cells = itemgetter(*(col[name] for name in INCIDENT_FIELDS))
+        i_inc, i_item, i_comp = col["incident_id"], col["item_id"], col["component_id"]
+        i_type, i_item_markings, i_system = (col[name] for name in ITEM_FIELDS)
+        i_mark, i_desc, i_maker, i_photo, i_notes = (col[name] for name in COMPONENT_FIELDS)
+        incident_raw, item_raw_known, generated = self.incident_raw, self.item_raw, self.generated
+        add_hash, add_hash_row = self.hashes.append, self.hash_rows.append
+        add_pending = self.pending.append
+        nul_guard = getattr(reader, "nul_guard", _ALWAYS_CHECK)
+        probing = self.probe is not None
+        text_limit, key_limit = MAX_TEXT_LENGTH, MAX_KEY_LENGTH
+        last_incident_cell: object = _UNSET
+        last_item_cell: object = _UNSET
+        incident_key = item_key = ""
+        rows = components = 0
+        try:
+            for row, values in reader.rows():
+                rows += 1
+                if pad:
+                    values.append(None)
+                cell = values[i_inc]
+                if cell != last_incident_cell:
+                    try:
+                        incident_key = parse_key(cell, "incident_id")
+                    except FieldError as exc:
+                        self.error(row, "incident_id", str(exc))
+                        continue
+                    last_incident_cell = cell
+                cell = values[i_item]
+                if cell != last_item_cell:
+                    try:
+                        item_key = parse_key(cell, "item_id")
+                    except FieldError as exc:
+                        self.error(row, "item_id", str(exc))
+                        continue
+                    last_item_cell = cell
+                inc_raw = incident_cells(values)
+                if incident_raw.get(incident_key) != inc_raw:
+                    self._incident(row, incident_key, inc_raw)
+                given = values[i_comp]
+                marking, description, maker = values[i_mark], values[i_desc], values[i_maker]
+                photo, notes = values[i_photo], values[i_notes]
+                is_component = bool(
+                    (given and not given.isspace()) or marking or description or maker or photo
+                )
+                item_raw = (
+                    incident_key,
+                    values[i_type],
+                    values[i_item_markings],
+                    values[i_system],
+                    None if is_component else notes,
+                )
+                if item_raw_known.get(item_key) != item_raw:
+                    self._item(row, item_key, item_raw)
+                if is_component:
+                    fast = not probing and not photo
+                    key = None
+                    if fast and given and not given.isspace():
+                        key = given.strip()
+                        # isprintable() rules out newline, CR and NUL at once; a key it
+                        # refuses (a tab, say) takes the slow path and parse_key decides.
+                        fast = len(key) <= key_limit and key.isprintable()
+                    if fast and nul_guard.seen:
+                        fast = not any(
+                            "\x00" in v for v in (marking, description, maker, notes) if v
+                        )
+                    if fast and (
+                        (marking and len(marking) > text_limit)
+                        or (description and len(description) > text_limit)
+                        or (maker and len(maker) > text_limit)
+                        or (notes and len(notes) > text_limit)
+                    ):
+                        fast = False
+                    if fast:
+                        if key is None:
+                            n = generated.get(item_key, 0) + 1
+                            generated[item_key] = n
+                            key = f"{GENERATED_ID_PREFIX}{n}"
+                        add_hash(hash((item_key, key)))
+                        add_hash_row(row)
+                        components += 1
+                        add_pending(
+                            [
+                                item_key,
+                                key,
+                                marking if marking and not marking.isspace() else None,
+                                description if description and not description.isspace() else None,
+                                maker if maker and not maker.isspace() else None,
+                                None,
+                                None,
+                                notes if notes and not notes.isspace() else None,
+                            ]
+                        )
+                    else:
+                        comp = [marking, description, maker, photo, notes]
+                        self._component(row, item_key, given, comp)
+                if len(self.pending) >= batch:
+                    self.flush()
+                    add_pending = self.pending.append
+                    if on_progress:
+                        on_progress(reader.bytes_read(), reader.total_bytes)
+        finally:
+            self.rows += rows
+            self.components += components
 
     def _incident(self, row: int, key: str, raw: tuple[str | None, ...]) -> None:
         parsed: list[Any] = [None] * 6
@@ -292,7 +384,7 @@ class _Run:
                 self.error(row, "photo", str(exc))
                 return
         self.pending.append(
-            (item, key, marking, description, manufacturer, photo, photo_sha, notes)
+            [item, key, marking, description, manufacturer, photo, photo_sha, notes]
         )
 
     def flush(self) -> None:
@@ -369,8 +461,17 @@ _INC_NAMES = ("incident_date", "place", "country", "latitude", "longitude", "exe
 _ITEM_NAMES = ("incident_id", "item_type", "item_markings", "weapon_system", "notes")
 
 
-def _at(values: list[str | None], index: int) -> str | None:
-    return values[index] if index >= 0 else None
+class _NulGuard:
+    seen = True
+
+
+# Readers that cannot rule out NUL characters (JSON may spell one as \\u0000) check every cell.
+_ALWAYS_CHECK = _NulGuard()
+_UNSET = object()
+
+
+def _has_nul(*cells: str | None) -> bool:
+    return any("\x00" in cell for cell in cells if cell)
 
 
 def _field_of(comp: list[str | None], exc: FieldError) -> str:

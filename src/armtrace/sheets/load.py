@@ -27,9 +27,10 @@ COMPONENT_COLUMNS = (
     "notes",
 )
 
-# A pending component: (item_key, component_key, marking, description, manufacturer, photo,
-# photo_sha256, notes).
-Pending = tuple[str, str, str | None, str | None, str | None, str | None, str | None, str | None]
+# A pending component: [item_key, component_key, marking, description, manufacturer, photo,
+# photo_sha256, notes]. A list, so that writing it swaps the item key for the item's id in place
+# instead of building a second row per component.
+Pending = list[Any]
 
 
 @dataclass
@@ -115,11 +116,16 @@ class Loader:
         """Append components of new items; upsert those of items the store already held."""
         ids = self.item_ids
         new = self.new_items
-        fresh: list[tuple[Any, ...]] = []
-        merge: list[tuple[Any, ...]] = []
-        for p in pending:
-            row = (ids[p[0]], *p[1:])
-            (fresh if p[0] in new else merge).append(row)
+        fresh: list[Pending] = []
+        merge: list[Pending] = []
+        add_fresh, add_merge = fresh.append, merge.append
+        for row in pending:
+            item = row[0]
+            row[0] = ids[item]
+            if item in new:
+                add_fresh(row)
+            else:
+                add_merge(row)
         self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
         self.changed += bulk_upsert(
             self.conn, "components", COMPONENT_COLUMNS, ("item_id", "key"), merge

@@ -11,10 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any, Protocol, cast
 
 from armtrace.errors import RowError
 from armtrace.model.sheet import COLUMNS
@@ -41,11 +41,14 @@ class SheetReader(Protocol):
 
 
 class _CountingReader(io.RawIOBase):
-    """A raw binary stream that counts the bytes handed to the decoder."""
+    """A raw binary stream that counts the bytes handed to the decoder and notes any NUL byte."""
 
     def __init__(self, raw: IO[bytes]) -> None:
         self.raw = raw
         self.count = 0
+        # In UTF-8 a NUL character can only come from a NUL byte; while none has been read, no
+        # cell can hold one and the importer skips that check (rows are read after their bytes).
+        self.seen = False
 
     def readable(self) -> bool:
         return True
@@ -55,10 +58,12 @@ class _CountingReader(io.RawIOBase):
         n = len(data)
         buffer[:n] = data
         self.count += n
+        if not self.seen and b"\x00" in data:
+            self.seen = True
         return n
 
 
-def normalise_header(names: list[str], path: Path) -> list[str]:
+def normalise_header(names: Sequence[str | None], path: Path) -> list[str]:
     """Column names as armtrace spells them ("Incident ID" -> incident_id); no duplicates."""
     header = [str(n or "").strip().lower().replace(" ", "_").replace("-", "_") for n in names]
     seen: set[str] = set()
@@ -96,9 +101,10 @@ class CSVReader:
         self.total_bytes = path.stat().st_size
         self._raw = path.open("rb")
         self._counter = _CountingReader(self._raw)
+        self.nul_guard = self._counter
         buffered = io.BufferedReader(self._counter, buffer_size=1 << 20)
         self._text = io.TextIOWrapper(buffered, encoding="utf-8-sig", errors="strict", newline="")
-        self._reader = csv.reader(self._text)
+        self._reader = cast("Iterator[list[str | None]]", csv.reader(self._text))
         try:
             first = next(self._reader, None)
         except UnicodeDecodeError as exc:
@@ -128,7 +134,7 @@ class CSVReader:
                             f"has {len(record)} cells but the header has {width}",
                         )
                     )
-                yield row_number, list(record)
+                yield row_number, record  # csv makes a new list per row: no copy needed
         except UnicodeDecodeError as exc:
             raise SheetError(locate_bad_utf8(self.path, exc)) from exc
         except csv.Error as exc:

@@ -119,3 +119,23 @@ imports = Table(
 )
 
 Index("ix_components_photo_sha256", components.c.photo_sha256)
+
+# Machine identification of each component, recomputed at will; an analyst's identification
+# stays in components.manufacturer and is never overwritten by this table.
+readings = Table(
+    "readings",
+    metadata,
+    Column("component_id", BigId, ForeignKey("components.id"), primary_key=True),
+    Column("part_number", Text),
+    Column("part_key", String(80), index=True),  # OCR-folded part number, for look-ups
+    Column("part_stem", String(8), index=True),  # first characters of part_key: the search bucket
+    Column("manufacturer_id", String(100)),
+    Column("parent_id", String(100)),
+    Column("country", String(2)),
+    Column("date_raw", String(40)),
+    Column("date_earliest", Date),
+    Column("date_latest", Date),
+    Column("confidence", Float, nullable=False),
+    Column("why", Text, nullable=False),
+    Column("registry_version", String(16), nullable=False),
+)

@@ -1,0 +1,162 @@
+"""Identify every stored component, and find where else a part was seen.
+
+Readings are machine output: they are recomputed from the markings and the registry whenever
+asked, and never touch an analyst's own identification (``components.manufacturer``). Identical
+marking texts are identified once per run, since a campaign repeats the same parts many times.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+from sqlalchemy import delete, func, select
+
+from armtrace.markings.identify import Identification, identify
+from armtrace.markings.parse import parse_marking
+from armtrace.refdata.manufacturers import Registry, bundled_paths, load_registry
+from armtrace.store import Store, tables
+from armtrace.store.dialect import bulk_insert
+
+# OCR and typing confuse these letters with digits; folding both sides makes them compare equal.
+_FOLD = str.maketrans(
+    {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+)
+STEM = 5
+READING_COLUMNS = (
+    "component_id", "part_number", "part_key", "part_stem", "manufacturer_id", "parent_id",
+    "country", "date_raw", "date_earliest", "date_latest", "confidence", "why",
+    "registry_version",
+)  # fmt: skip
+
+
+def part_key(part: str) -> str:
+    """A part number folded for OCR-tolerant comparison: "SN74LVC24SA" ~ "SN74LVC245A"."""
+    return "".join(ch for ch in part.upper() if ch.isalnum()).translate(_FOLD)[:80]
+
+
+@lru_cache(maxsize=1)
+def registry_version() -> str:
+    """A short hash of the bundled registry files, stored with each reading."""
+    digest = hashlib.sha256()
+    for path in bundled_paths():
+        digest.update(
+            resources.files("armtrace.refdata")
+            .joinpath("data", "manufacturers", path.name)
+            .read_bytes()
+        )
+    return digest.hexdigest()[:16]
+
+
+def identify_components(
+    store: Store,
+    *,
+    registry: Registry | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+    batch_size: int = 20_000,
+) -> int:
+    """(Re)compute the reading of every component; returns how many were written."""
+    registry = registry or load_registry()
+    version = registry_version()
+    comp, inc, it = tables.components, tables.incidents, tables.items
+    query = (
+        select(comp.c.id, comp.c.marking, inc.c.incident_date)
+        .select_from(
+            comp.join(it, it.c.id == comp.c.item_id).join(inc, inc.c.id == it.c.incident_id)
+        )
+        .where(comp.c.marking.is_not(None))
+        .order_by(comp.c.id)
+    )
+    cache: dict[tuple[str, date | None], Identification] = {}
+    written = 0
+    with store.engine.connect() as reader, store.begin() as writer:
+        total = reader.execute(
+            select(func.count()).select_from(comp).where(comp.c.marking.is_not(None))
+        ).scalar_one()
+        writer.execute(delete(tables.readings))
+        batch: list[tuple[object, ...]] = []
+        result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(query)
+        for component_id, marking, documented_on in result:
+            key = (marking, documented_on)
+            found = cache.get(key)
+            if found is None:
+                found = identify(marking, registry=registry, documented_on=documented_on)
+                if len(cache) < 200_000:
+                    cache[key] = found
+            batch.append(_row(component_id, found, version))
+            if len(batch) >= batch_size:
+                written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+                batch.clear()
+                if on_progress:
+                    on_progress(written, total)
+        written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+        if on_progress:
+            on_progress(written, total)
+    return written
+
+
+def _row(component_id: int, found: Identification, version: str) -> tuple[object, ...]:
+    part = found.parsed.part_number
+    key = part_key(part) if part else None
+    dc = found.date_code
+    return (
+        component_id, part, key, key[:STEM] if key else None,
+        found.manufacturer.id if found.manufacturer else None,
+        found.parent.id if found.parent else None,
+        found.country, dc.raw if dc else None, dc.earliest if dc else None,
+        dc.latest if dc else None, found.confidence, found.why, version,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Sighting:
+    """A stored component whose part number matches the one looked up."""
+
+    incident: str
+    incident_date: date | None
+    place: str | None
+    country: str | None
+    item: str
+    component: str
+    marking: str
+    part_number: str
+    similarity: float  # 100 for the same folded part number
+    why: str
+
+
+def where_seen(store: Store, marking: str, *, min_similarity: float = 88.0) -> list[Sighting]:
+    """Components in the store with the same or a near-identical part number, best first."""
+    parsed = parse_marking(marking)
+    keys = [part_key(p) for p in parsed.part_candidates[:2] if len(part_key(p)) >= STEM]
+    if not keys:
+        return []
+    r, comp, it, inc = tables.readings, tables.components, tables.items, tables.incidents
+    query = (
+        select(inc.c.key, inc.c.incident_date, inc.c.place, inc.c.country, it.c.key,
+               comp.c.key, comp.c.marking, r.c.part_number, r.c.part_key)
+        .select_from(r.join(comp, comp.c.id == r.c.component_id)
+                     .join(it, it.c.id == comp.c.item_id).join(inc, inc.c.id == it.c.incident_id))
+        .where(r.c.part_stem.in_({k[:STEM] for k in keys}))
+    )  # fmt: skip
+    sightings: list[Sighting] = []
+    with store.engine.connect() as conn:
+        for row in conn.execute(query):
+            best = max(_similarity(k, row[8]) for k in keys)
+            if best[0] >= min_similarity:
+                sightings.append(Sighting(*row[:8], similarity=best[0], why=best[1]))
+    sightings.sort(key=lambda s: (-s.similarity, s.incident_date or date.min, s.item))
+    return sightings
+
+
+def _similarity(query: str, stored: str) -> tuple[float, str]:
+    if query == stored:
+        return 100.0, "same part number (after folding OCR look-alikes)"
+    if len(query) >= 6 and (stored.startswith(query) or query.startswith(stored)):
+        return 95.0, "same part number with a different ordering suffix"
+    score = fuzz.ratio(query, stored)
+    return score, f"part numbers {score:.0f}% alike (one misread character or so)"

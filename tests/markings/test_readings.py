@@ -1,0 +1,51 @@
+"""Readings of stored components and the OCR-tolerant "where else was it seen" look-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from armtrace.markings.readings import identify_components, part_key, where_seen
+from armtrace.sheets.importer import import_sheet
+from armtrace.store import Store, tables
+from sheetdata import KHARKIV, rows, write_csv
+
+
+def test_part_key_folds_ocr_lookalikes() -> None:
+    assert part_key("SN74LVC24SA") == part_key("SN74LVC245A")
+    assert part_key("STM32F4O7") == part_key("STM32F407")
+
+
+def test_readings_keep_analyst_identification(store: Store, tmp_path: Path) -> None:
+    records = rows()
+    records[0]["manufacturer"] = "Analog Devices (analyst)"
+    import_sheet(store, write_csv(tmp_path / "s.csv", records))
+    assert identify_components(store) == 4
+    assert identify_components(store) == 4  # recomputing replaces, never duplicates
+    with store.engine.connect() as conn:
+        makers = dict(
+            conn.execute(
+                select(tables.components.c.key, tables.readings.c.manufacturer_id).join(
+                    tables.readings
+                )
+            ).all()
+        )
+        analyst = conn.execute(select(tables.components.c.manufacturer)).scalars().all()
+    assert makers["C1"] == "analog-devices" and makers["C2"] == "stmicroelectronics"
+    assert "Analog Devices (analyst)" in analyst
+
+
+def test_where_seen_finds_misread_and_suffixed_parts(store: Store, tmp_path: Path) -> None:
+    kyiv = {**KHARKIV, "incident_id": "UA-KY-2024-01-06", "item_id": "KY-0001", "place": "Kyiv"}
+    records = [
+        *rows(),
+        {**kyiv, "component_id": "K1", "marking": "ADM32O2ARNZ / 2201"},  # O for 0
+        {**kyiv, "component_id": "K2", "marking": "LM358 / 2201"},
+    ]
+    import_sheet(store, write_csv(tmp_path / "s.csv", records))
+    identify_components(store)
+    found = where_seen(store, "ADM3202ARNZ")
+    assert {(s.item, s.component) for s in found} == {("KH-0001", "C1"), ("KY-0001", "K1")}
+    assert all(s.similarity >= 95 for s in found)
+    assert where_seen(store, "nothing like it") == []
