@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from armtrace.markings.identify import Identification, identify
+from armtrace.markings.identify import identify
 from armtrace.refdata.manufacturers import Registry, load_registry
 
 
@@ -72,16 +72,14 @@ def load_cases(path: Path) -> list[Case]:
         ]
 
 
-def is_right(result: Identification, expected: str, registry: Registry) -> bool:
+def is_right(answer_id: str, expected: str, registry: Registry) -> bool:
     """True when the answer names the expected company, a brand it owns, or its owner."""
-    if result.manufacturer is None:
-        return False
     target = registry.resolve_name(expected)
     if target is None:
         return False
-    answer_chain = {m.id for m in registry.owner_chain(result.manufacturer.id)}
+    answer_chain = {m.id for m in registry.owner_chain(answer_id)}
     target_chain = {m.id for m in registry.owner_chain(target.id)}
-    return target.id in answer_chain or result.manufacturer.id in target_chain
+    return target.id in answer_chain or answer_id in target_chain
 
 
 def evaluate(cases: Iterable[Case], registry: Registry | None = None) -> Score:
@@ -91,7 +89,6 @@ def evaluate(cases: Iterable[Case], registry: Registry | None = None) -> Score:
     for case in cases:
         score.cases += 1
         result = identify(case.marking, registry=registry)
-        answered = result.manufacturer is not None
         if case.manufacturer is None:
             if result.manufacturer is not None:
                 score.answered_unknown += 1
@@ -99,14 +96,13 @@ def evaluate(cases: Iterable[Case], registry: Registry | None = None) -> Score:
                 _bin(score, result.confidence, False)
             continue
         score.known += 1
-        if not answered:
+        if result.manufacturer is None:
             continue
         score.answered_known += 1
-        right = is_right(result, case.manufacturer, registry)
+        right = is_right(result.manufacturer.id, case.manufacturer, registry)
         score.right += right
         _bin(score, result.confidence, right)
         if not right:
-            assert result.manufacturer is not None
             score.misses.append((case.marking, case.manufacturer, result.manufacturer.short))
         if case.country:
             score.with_country += 1
