@@ -25,6 +25,16 @@ class Evidence:
     why: str
 
 
+# Company names that are also everyday words in typed descriptions ("Microchip" is how a common
+# translation renders "microcircuit"; "linear regulator"; "Schottky diodes"): alone, they name no one.
+GENERIC_NAMES = frozenset(
+    {
+        "ADVANCED", "ALLIANCE", "ANALOG", "CRYSTAL", "DEVICES", "DIGITAL", "DIODES", "ELECTRONICS",
+        "GENERAL", "INTEGRATED", "INTERNATIONAL", "LINEAR", "MICRO", "MICROCHIP", "NATIONAL",
+        "OPTO", "POWER", "SEMICONDUCTOR", "SENSOR", "SHARP", "SYSTEMS", "TECHNOLOGY", "UNITED",
+    }
+)  # fmt: skip
+
 # Longer prefixes are rarer and so better evidence; a 1-letter prefix is barely any.
 PREFIX_STRENGTH = {1: 0.3, 2: 0.55, 3: 0.72, 4: 0.82, 5: 0.88}
 
@@ -105,7 +115,7 @@ def name_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]:
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             phrase = " ".join(words[i : i + size])
-            if len(phrase) < 3 or phrase.isdigit():
+            if len(phrase) < 3 or phrase.isdigit() or phrase.upper() in GENERIC_NAMES:
                 continue
             maker = registry.resolve_name(phrase)
             if maker and maker.id not in seen:
