@@ -26,7 +26,8 @@ class Evidence:
 
 
 # Company names that are also everyday words in typed descriptions ("Microchip" is how a common
-# translation renders "microcircuit"; "linear regulator"; "Schottky diodes"): alone, they name no one.
+# translation renders "microcircuit"; "linear regulator"; "Schottky diodes"): alone, they name
+# no one.
 GENERIC_NAMES = frozenset(
     {
         "ADVANCED", "ALLIANCE", "ANALOG", "CRYSTAL", "DEVICES", "DIGITAL", "DIODES", "ELECTRONICS",
