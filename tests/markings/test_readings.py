@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from armtrace.markings.readings import identify_components, part_key, where_seen
@@ -49,3 +50,30 @@ def test_where_seen_finds_misread_and_suffixed_parts(store: Store, tmp_path: Pat
     assert {(s.item, s.component) for s in found} == {("KH-0001", "C1"), ("KY-0001", "K1")}
     assert all(s.similarity >= 95 for s in found)
     assert where_seen(store, "nothing like it") == []
+
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+
+
+@pytest.mark.skipif(not FONT.exists(), reason="needs Debian's fonts-dejavu-core to draw a chip")
+def test_photo_without_typed_marking_is_read_by_ocr(store: Store, tmp_path: Path) -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 40)
+    image = Image.new("RGB", (520, 200), (38, 38, 40))
+    draw = ImageDraw.Draw(image)
+    draw.text((40, 40), "ADM3202ARNZ", font=font, fill=(225, 225, 225))
+    draw.text((40, 110), "2135", font=font, fill=(225, 225, 225))
+    image.save(tmp_path / "chip.png")
+    records = rows()
+    records[0]["marking"] = ""
+    records[0]["photo"] = "chip.png"
+    import_sheet(store, write_csv(tmp_path / "s.csv", records))
+    identify_components(store)
+    with store.engine.connect() as conn:
+        reading = conn.execute(
+            select(tables.readings).where(tables.readings.c.source == "photo-ocr")
+        ).one()
+    assert reading.manufacturer_id == "analog-devices"
+    assert "ADM3202ARNZ" in reading.ocr_text.replace(" ", "")
+    assert reading.why.startswith("marking read from photo")

@@ -15,7 +15,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 
 from armtrace.markings.identify import Identification, identify
 from armtrace.markings.parse import parse_marking
@@ -31,8 +31,9 @@ STEM = 5
 READING_COLUMNS = (
     "component_id", "part_number", "part_key", "part_stem", "manufacturer_id", "parent_id",
     "country", "date_raw", "date_earliest", "date_latest", "confidence", "why",
-    "registry_version",
+    "registry_version", "source", "ocr_text",
 )  # fmt: skip
+PhotoReader = Callable[[bytes], tuple[str, float]]  # image bytes -> (text, confidence)
 
 
 def part_key(part: str) -> str:
@@ -59,36 +60,54 @@ def identify_components(
     registry: Registry | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = 20_000,
+    read_photo: PhotoReader | None = None,
 ) -> int:
-    """(Re)compute the reading of every component; returns how many were written."""
+    """(Re)compute the reading of every component; returns how many were written.
+
+    A component with no typed marking but a photo is read from the photo (hash-checked evidence)
+    by OCR; ``read_photo`` defaults to armtrace's offline OCR model.
+    """
     registry = registry or load_registry()
     version = registry_version()
     comp, inc, it = tables.components, tables.incidents, tables.items
     query = (
-        select(comp.c.id, comp.c.marking, inc.c.incident_date)
+        select(comp.c.id, comp.c.marking, comp.c.photo_sha256, inc.c.incident_date)
         .select_from(
             comp.join(it, it.c.id == comp.c.item_id).join(inc, inc.c.id == it.c.incident_id)
         )
-        .where(comp.c.marking.is_not(None))
+        .where(or_(comp.c.marking.is_not(None), comp.c.photo_sha256.is_not(None)))
         .order_by(comp.c.id)
     )
     cache: dict[tuple[str, date | None], Identification] = {}
     written = 0
     with store.engine.connect() as reader, store.begin() as writer:
         total = reader.execute(
-            select(func.count()).select_from(comp).where(comp.c.marking.is_not(None))
+            select(func.count())
+            .select_from(comp)
+            .where(or_(comp.c.marking.is_not(None), comp.c.photo_sha256.is_not(None)))
         ).scalar_one()
         writer.execute(delete(tables.readings))
         batch: list[tuple[object, ...]] = []
         result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(query)
-        for component_id, marking, documented_on in result:
+        for component_id, typed, photo_sha, documented_on in result:
+            source, ocr_text, marking = "marking", None, typed
+            if typed is None:
+                read_photo = read_photo or _offline_ocr
+                ocr_text, ocr_confidence = read_photo(store.evidence.read(photo_sha))
+                source, marking = "photo-ocr", ocr_text
             key = (marking, documented_on)
             found = cache.get(key)
             if found is None:
                 found = identify(marking, registry=registry, documented_on=documented_on)
                 if len(cache) < 200_000:
                     cache[key] = found
-            batch.append(_row(component_id, found, version))
+            row = _row(component_id, found, version)
+            if source == "photo-ocr":
+                why = f"marking read from photo {photo_sha[:12]} by OCR ({ocr_confidence:.2f}): "
+                row = (*row[:11], why + found.why, version, source, ocr_text)
+            else:
+                row = (*row, source, None)
+            batch.append(row)
             if len(batch) >= batch_size:
                 written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
                 batch.clear()
@@ -98,6 +117,13 @@ def identify_components(
         if on_progress:
             on_progress(written, total)
     return written
+
+
+def _offline_ocr(image: bytes) -> tuple[str, float]:
+    from armtrace.ocr import read_marking  # loads the model only when a photo needs reading
+
+    result = read_marking(image)
+    return result.text, result.confidence
 
 
 def _row(component_id: int, found: Identification, version: str) -> tuple[object, ...]:

@@ -73,6 +73,48 @@ def bulk_insert(conn: Connection, table: str, columns: Sequence[str], rows: Sequ
     return len(rows)
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def copy_text(rows: Sequence[Row]) -> bytes:
+    """Rows of text, integers and None as PostgreSQL COPY text (tab-separated, \\N for NULL).
+
+    Built in one blob per batch so that sending it is one call that releases the GIL (psycopg's
+    ``write_row`` costs a Python call per row). Text must not contain NUL: PostgreSQL text cannot
+    hold it, and the sheet validators reject it before a row gets here.
+    """
+    tabs = len(rows[0]) - 1
+    lines: list[str] = []
+    add = lines.append
+    for row in rows:
+        # NUL stands in for NULL while the line is checked, then becomes \N for the whole blob;
+        # a line with anything to escape (or a NUL of its own) takes the careful path.
+        line = "\t".join(["\x00" if v is None else str(v) for v in row])
+        if "\\" in line or line.count("\t") != tabs or line.count("\x00") != row.count(None):
+            line = "\t".join([_copy_value(v) for v in row])
+        elif "\n" in line or "\r" in line:
+            # No tab or backslash inside a value: line breaks can be escaped on the whole line.
+            line = line.replace("\n", "\\n").replace("\r", "\\r")
+        add(line)
+    add("")
+    return "\n".join(lines).replace("\x00", "\\N").encode("utf-8")
+
+
+def _copy_value(value: Any) -> str:
+    if value is None:
+        return "\x00"
+    text = str(value)
+    if "\x00" in text:
+        raise ValueError("text for PostgreSQL cannot contain a NUL character")
+    return text.translate(_COPY_ESCAPES)
+
+
+def copy_in(raw: Any, table: str, columns: Sequence[str], data: bytes) -> None:
+    """COPY pre-formatted text into a table on a raw psycopg connection (any thread)."""
+    with raw.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        copy.write(data)
+
+
 def bulk_upsert(
     conn: Connection,
     table: str,

@@ -138,4 +138,6 @@ readings = Table(
     Column("confidence", Float, nullable=False),
     Column("why", Text, nullable=False),
     Column("registry_version", String(16), nullable=False),
+    Column("source", String(20), nullable=False),  # "marking" (typed) or "photo-ocr"
+    Column("ocr_text", Text),  # what OCR read from the photo, when source is photo-ocr
 )

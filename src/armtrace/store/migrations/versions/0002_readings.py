@@ -34,6 +34,8 @@ def upgrade() -> None:
         sa.Column("confidence", sa.Float(), nullable=False),
         sa.Column("why", sa.Text(), nullable=False),
         sa.Column("registry_version", sa.String(16), nullable=False),
+        sa.Column("source", sa.String(20), nullable=False),
+        sa.Column("ocr_text", sa.Text()),
         sa.PrimaryKeyConstraint("component_id", name="pk_readings"),
         sa.ForeignKeyConstraint(
             ["component_id"], ["components.id"], name="fk_readings_component_id_components"
