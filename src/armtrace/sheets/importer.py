@@ -16,6 +16,7 @@ import hashlib
 import time
 from array import array
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -133,6 +134,9 @@ class _Run:
         self.loader: Loader | None = None
         self.writing = True
         self.db_error: Exception | None = None
+        # PostgreSQL batches are COPYed by one background thread while the next batch is read.
+        self.writer: ThreadPoolExecutor | None = None
+        self.background: Future[None] | None = None
         # Rows whose keys a second, read-only pass collects to confirm suspected duplicates.
         self.probe: set[int] | None = None
         self.probe_keys: dict[int, tuple[str, str]] = {}
@@ -144,6 +148,16 @@ class _Run:
         self.writing = False
 
     def scan(self, conn: Any, reader: Any, batch: int, on_progress: ProgressFn | None) -> None:
+        try:
+            self._scan(conn, reader, batch, on_progress)
+        finally:
+            # Also on a crash: the transaction must not roll back under a running COPY.
+            self._wait_for_writes()
+            if self.writer is not None:
+                self.writer.shutdown()
+                self.writer = None
+
+    def _scan(self, conn: Any, reader: Any, batch: int, on_progress: ProgressFn | None) -> None:
         self.loader = Loader(conn, self.file)
         header: list[str] = reader.header
         for name in header:
@@ -388,6 +402,7 @@ class _Run:
         )
 
     def flush(self) -> None:
+        self._wait_for_writes()
         loader = self.loader
         if not self.writing or loader is None:
             self.pending.clear()
@@ -403,13 +418,28 @@ class _Run:
                 self.error(e.row, e.column, e.reason)
             if self.writing:
                 self.photos.record(loader.conn)
-                loader.write_components(self.pending)
+                job = loader.write_components(self.pending)
+                if job is not None:
+                    if self.writer is None:
+                        self.writer = ThreadPoolExecutor(1, thread_name_prefix="armtrace-import")
+                    self.background = self.writer.submit(job)
         except (DBAPIError, *DRIVER_ERRORS) as exc:
             # Keep scanning so every bad row is reported; the duplicate check usually explains
             # a constraint the database hit first.
             self.writing = False
             self.db_error = exc
         self.pending.clear()
+
+    def _wait_for_writes(self) -> None:
+        """Finish the batch being written in the background; its database error is kept."""
+        job, self.background = self.background, None
+        try:
+            if job is not None:
+                job.result()
+        except (DBAPIError, *DRIVER_ERRORS) as exc:
+            if self.db_error is None:
+                self.writing = False
+                self.db_error = exc
 
     def duplicates(self) -> list[tuple[int, int, str, str]]:
         groups = candidate_groups(self.hashes, self.hash_rows)

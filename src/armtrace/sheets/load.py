@@ -7,14 +7,23 @@ import (no conflict is possible) and an upsert for items the store already held.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from armtrace.errors import RowError
 from armtrace.store import tables
-from armtrace.store.dialect import bulk_insert, bulk_upsert, upsert_merge
+from armtrace.store.dialect import (
+    bulk_insert,
+    bulk_upsert,
+    copy_in,
+    copy_text,
+    is_postgres,
+    upsert_merge,
+)
 
 COMPONENT_COLUMNS = (
     "item_id",
@@ -112,8 +121,14 @@ class Loader:
                 self.item_ids[key] = ident
         return []
 
-    def write_components(self, pending: list[Pending]) -> None:
-        """Append components of new items; upsert those of items the store already held."""
+    def write_components(self, pending: list[Pending]) -> Callable[[], None] | None:
+        """Append components of new items; upsert those of items the store already held.
+
+        On PostgreSQL the append comes back as a job (the batch already formatted as COPY text)
+        that the caller may run in another thread while it reads on: the database works while
+        the next batch is parsed. The caller must finish the job before the connection's next
+        statement.
+        """
         ids = self.item_ids
         new = self.new_items
         fresh: list[Pending] = []
@@ -126,9 +141,18 @@ class Loader:
                 add_fresh(row)
             else:
                 add_merge(row)
-        self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
         self.changed += bulk_upsert(
             self.conn, "components", COMPONENT_COLUMNS, ("item_id", "key"), merge
+        )
+        if not fresh:
+            return None
+        if not is_postgres(self.conn):
+            self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
+            return None
+        data = copy_text(fresh)
+        self.changed += len(fresh)
+        return partial(
+            copy_in, self.conn.connection.driver_connection, "components", COMPONENT_COLUMNS, data
         )
 
 

@@ -1,0 +1,276 @@
+"""Benchmark: import speed of component sheets, armtrace against the tools a user would pick.
+
+For each size (1M and 10M synthetic rows by default, cached under ``bench/.data/``) it measures,
+each in a fresh database and in the same run:
+
+- ``armtrace import`` into SQLite (the real CLI when it works, else ``import_sheet`` in a child
+  process: both pay interpreter start-up and schema migration, as a user does);
+- ``sqlite-utils insert DB components FILE --csv`` into a fresh SQLite file;
+- ``armtrace import`` into PostgreSQL (scratch database ``armtrace_bench``, dropped afterwards);
+- PostgreSQL's own ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` via ``psql \\copy`` into a table of
+  text columns, without and with armtrace's unique index on (item, component id).
+
+Times are wall-clock seconds of the child process; CPU and peak RSS are the child's own (from
+``wait4``), so PostgreSQL server work is in the wall time but not in CPU or RSS. Results go to
+``bench/results/import.json`` (merged by size) and ``bench/results/import.md``.
+
+    python bench/import.py --rows 1000000
+    python bench/import.py                     # 1M and 10M
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synth import write_csv
+
+from armtrace.model.sheet import COLUMNS
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE / ".data"
+RESULTS = HERE / "results"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/"
+SCRATCH = "armtrace_bench"
+BIN = Path(sys.executable).parent
+
+# Used when the armtrace CLI is not installed or has no working ``import`` command yet.
+LIBRARY_RUNNER = """
+import sys
+from pathlib import Path
+from armtrace.settings import load_settings
+from armtrace.store import Store
+from armtrace.sheets.importer import import_sheet
+store = Store.open(load_settings(db=sys.argv[1], evidence=sys.argv[2]))
+report = import_sheet(store, Path(sys.argv[3]))
+print(report.rows, report.components)
+"""
+
+
+@dataclass
+class Result:
+    tool: str
+    store: str
+    rows: int
+    seconds: float
+    cpu_seconds: float
+    peak_rss_mib: float
+    loaded: int  # rows found in the store afterwards, to catch a tool that silently dropped rows
+    load_average: float
+
+
+def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
+    """Run a child to completion: (wall seconds, CPU seconds, peak RSS MiB) of that child alone."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # wait4 gives this child's own rusage; RUSAGE_CHILDREN would be the maximum over all children.
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    out = child.stdout.read().decode() if child.stdout else ""
+    err = child.stderr.read().decode() if child.stderr else ""
+    if child.returncode != 0:
+        raise RuntimeError(f"{' '.join(argv[:3])} failed ({child.returncode}):\n{out}\n{err}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def armtrace_command(db: str, evidence: Path, sheet: Path) -> tuple[list[str], dict[str, str]]:
+    """The real CLI when it can import, else the library in a child process."""
+    env = {**os.environ, "ARMTRACE_DB": db, "ARMTRACE_EVIDENCE": str(evidence)}
+    cli = BIN / "armtrace"
+    if cli.exists():
+        probe = subprocess.run(
+            [str(cli), "import", "--help"], env=env, capture_output=True, timeout=120
+        )
+        if probe.returncode == 0:
+            return [str(cli), "import", str(sheet)], env
+    return [sys.executable, "-c", LIBRARY_RUNNER, db, str(evidence), str(sheet)], env
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def bench_armtrace_sqlite(sheet: Path, rows: int, work: Path) -> Result:
+    db = work / "armtrace.db"
+    argv, env = armtrace_command(f"sqlite:///{db}", work / "evidence", sheet)
+    load = load_average()
+    seconds, cpu, rss = measure(argv, env)
+    with sqlite3.connect(db) as conn:
+        loaded = conn.execute("SELECT count(*) FROM components").fetchone()[0]
+    tool = "armtrace import" if "import" in argv else "armtrace import_sheet()"
+    return Result(tool, "SQLite", rows, seconds, cpu, rss, loaded, load)
+
+
+def bench_sqlite_utils(sheet: Path, rows: int, work: Path) -> Result:
+    db = work / "sqlite-utils.db"
+    tool = shutil.which("sqlite-utils", path=str(BIN)) or "sqlite-utils"
+    load = load_average()
+    seconds, cpu, rss = measure([tool, "insert", str(db), "components", str(sheet), "--csv"])
+    with sqlite3.connect(db) as conn:
+        loaded = conn.execute("SELECT count(*) FROM components").fetchone()[0]
+    return Result("sqlite-utils insert --csv", "SQLite", rows, seconds, cpu, rss, loaded, load)
+
+
+def scratch_url(admin: str) -> str:
+    return admin.rstrip("/") + "/" + SCRATCH
+
+
+def fresh_scratch(admin: str) -> None:
+    with psycopg.connect(admin.rstrip("/") + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {SCRATCH}")
+
+
+def drop_scratch(admin: str) -> None:
+    with psycopg.connect(admin.rstrip("/") + "/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
+
+
+def count_pg(admin: str, table: str) -> int:
+    with psycopg.connect(scratch_url(admin)) as conn:
+        row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return int(row[0]) if row else 0
+
+
+def bench_armtrace_pg(sheet: Path, rows: int, work: Path, admin: str) -> Result:
+    fresh_scratch(admin)
+    try:
+        argv, env = armtrace_command(scratch_url(admin), work / "evidence-pg", sheet)
+        load = load_average()
+        seconds, cpu, rss = measure(argv, env)
+        loaded = count_pg(admin, "components")
+    finally:
+        drop_scratch(admin)
+    tool = "armtrace import" if "import" in argv else "armtrace import_sheet()"
+    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
+
+
+def bench_copy(sheet: Path, rows: int, admin: str, unique: bool) -> Result:
+    fresh_scratch(admin)
+    try:
+        with psycopg.connect(scratch_url(admin), autocommit=True) as conn:
+            columns = ", ".join(f"{name} text" for name in COLUMNS)
+            conn.execute(f"CREATE TABLE components_raw ({columns})")
+            if unique:
+                # The same uniqueness armtrace's components table enforces: (item, component id).
+                conn.execute("CREATE UNIQUE INDEX ON components_raw (item_id, component_id)")
+        copy = f"\\copy components_raw FROM '{sheet}' WITH (FORMAT csv, HEADER)"
+        psql = shutil.which("psql") or "psql"
+        load = load_average()
+        seconds, cpu, rss = measure([psql, "-X", "-q", scratch_url(admin), "-c", copy])
+        loaded = count_pg(admin, "components_raw")
+    finally:
+        drop_scratch(admin)
+    tool = "COPY FROM STDIN" + (" + unique index" if unique else "")
+    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
+
+
+def sheet_for(rows: int, seed: int) -> Path:
+    path = DATA / f"components-{rows}-seed{seed}.csv"
+    if not path.exists():
+        started = time.perf_counter()
+        write_csv(path, rows, seed)
+        print(f"generated {path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+def markdown(results: list[Result]) -> str:
+    """The results as a Markdown table, each size's rows compared with its own plain COPY."""
+    copy_seconds = {r.rows: r.seconds for r in results if r.tool == "COPY FROM STDIN"}
+    lines = [
+        "| tool | store | rows | seconds | rows/s | CPU s (client) | peak RSS MiB | × COPY "
+        "| load avg |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+    ]
+    for r in sorted(results, key=lambda r: (r.rows, r.store, r.tool)):
+        ratio = f"{r.seconds / copy_seconds[r.rows]:.2f}" if r.rows in copy_seconds else "–"
+        lost = "" if r.loaded == r.rows else f" (loaded {r.loaded:,})"
+        lines.append(
+            f"| {r.tool}{lost} | {r.store} | {r.rows:,} | {r.seconds:.1f} | "
+            f"{r.rows / r.seconds:,.0f} | {r.cpu_seconds:.1f} | {r.peak_rss_mib:,.0f} | {ratio} "
+            f"| {r.load_average:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def save(results: list[Result]) -> None:
+    """Merge this run's results into the stored ones (by tool, store and size) and rewrite both."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stored_path = RESULTS / "import.json"
+    merged: dict[tuple[str, str, int], Result] = {}
+    if stored_path.exists():
+        for item in json.loads(stored_path.read_text()):
+            r = Result(**item)
+            merged[(r.tool, r.store, r.rows)] = r
+    for r in results:
+        merged[(r.tool, r.store, r.rows)] = r
+    ordered = sorted(merged.values(), key=lambda r: (r.rows, r.store, r.tool))
+    stored_path.write_text(json.dumps([asdict(r) for r in ordered], indent=1) + "\n")
+    header = (
+        "# Import benchmark results\n\n"
+        f"Written by `bench/import.py` on {time.strftime('%Y-%m-%d')}; machine: "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
+        f"{sqlite3.sqlite_version}. `load avg` is the 1-minute load average when the run started "
+        "(other work on the machine slows every tool alike). `× COPY` is seconds relative to "
+        "plain PostgreSQL COPY of the same file.\n\n"
+    )
+    (RESULTS / "import.md").write_text(header + markdown(ordered) + "\n")
+
+
+def run_size(
+    sheet: Path, rows: int, work: Path, admin: str, only: set[str], no_postgres: bool
+) -> Iterator[Result]:
+    """Measure every selected tool on one sheet, baselines first."""
+    if "copy" in only and not no_postgres:
+        yield bench_copy(sheet, rows, admin, unique=False)
+        yield bench_copy(sheet, rows, admin, unique=True)
+    if "armtrace" in only:
+        yield bench_armtrace_sqlite(sheet, rows, work)
+        if not no_postgres:
+            yield bench_armtrace_pg(sheet, rows, work, admin)
+    if "sqlite-utils" in only:
+        yield bench_sqlite_utils(sheet, rows, work)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, action="append", help="default: 1000000 and 10000000")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL server URL (no database)")
+    parser.add_argument(
+        "--only", action="append", choices=["armtrace", "sqlite-utils", "copy"], help="repeatable"
+    )
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args(argv)
+    sizes = args.rows or [1_000_000, 10_000_000]
+    only = set(args.only or ["armtrace", "sqlite-utils", "copy"])
+    results: list[Result] = []
+    for rows in sizes:
+        sheet = sheet_for(rows, args.seed)
+        with tempfile.TemporaryDirectory(dir=DATA, prefix="work-") as tmp:
+            for result in run_size(sheet, rows, Path(tmp), args.pg, only, args.no_postgres):
+                results.append(result)
+                print(markdown([result]).splitlines()[-1], flush=True)
+                save(results)  # after each tool, so a cut run keeps what it measured
+    print()
+    print(markdown(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
