@@ -1,14 +1,4 @@
-"""Import a component sheet: all rows land, or none do.
-
-Invariants:
-- One database transaction per file. Any bad row, a duplicate, a database error or a crash leaves
-  the store as it was; evidence files first stored by a failed import are removed again.
-- Every bad row is reported (file, row, column, reason), not only the first.
-- Importing the same file twice changes nothing: rows are merged by natural key, and a merge that
-  changes nothing writes nothing.
-- Memory stays bounded whatever the file size: rows stream through in batches; what is kept per
-  row is one 8-byte hash and its row number (to find duplicate component ids at the end).
-"""
+"""The state of one import while it streams through a file: rules, merging, batches, duplicates."""
 
 from __future__ import annotations
 
@@ -17,9 +7,7 @@ import time
 from array import array
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -29,15 +17,12 @@ from sqlalchemy.exc import DBAPIError
 from armtrace.errors import ImportRejected, RowError, StoreError
 from armtrace.model.sheet import (
     COLUMNS,
-    COMPONENT_FIELDS,
     GENERATED_ID_PREFIX,
-    INCIDENT_FIELDS,
-    ITEM_FIELDS,
-    MAX_KEY_LENGTH,
-    MAX_TEXT_LENGTH,
     REQUIRED_COLUMNS,
 )
 from armtrace.sheets.duplicates import candidate_groups, confirmed
+from armtrace.sheets.importer.fastpath import scan_rows
+from armtrace.sheets.importer.report import MAX_ERRORS_KEPT, ImportReport, ProgressFn
 from armtrace.sheets.load import Loader, Pending
 from armtrace.sheets.photos import PhotoIntake
 from armtrace.sheets.readers import SheetError, open_sheet, unknown
@@ -52,61 +37,6 @@ from armtrace.sheets.validate import (
 )
 from armtrace.store import Store, tables
 from armtrace.store.dialect import DRIVER_ERRORS
-
-ProgressFn = Callable[[int, int], None]
-MAX_ERRORS_KEPT = 1000
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did."""
-
-    file: str
-    rows: int
-    incidents: int
-    items: int
-    components: int
-    changed: int  # rows inserted or updated in the store; 0 when the store already held the file
-    evidence_added: int
-    seconds: float
-
-
-def import_sheet(
-    store: Store,
-    path: Path,
-    *,
-    actor: str | None = None,
-    exercise: bool = False,
-    on_progress: ProgressFn | None = None,
-    batch_size: int = 50_000,
-    today: date | None = None,
-) -> ImportReport:
-    """Import one component sheet into the store, all or nothing."""
-    started = time.perf_counter()
-    try:
-        reader = open_sheet(path)
-    except SheetError as exc:
-        raise ImportRejected(str(path), [exc.error]) from None
-    run = _Run(store, path, actor or store.settings.actor, exercise, today or date.today())
-    try:
-        with store.engine.connect() as conn:
-            transaction = conn.begin()
-            try:
-                run.scan(conn, reader, batch_size, on_progress)
-                report = run.finish(conn, started)
-            except BaseException:
-                transaction.rollback()
-                run.photos.discard_new()
-                raise
-            transaction.commit()
-    except (DBAPIError, *DRIVER_ERRORS) as exc:
-        cause = getattr(exc, "orig", exc)
-        raise StoreError(
-            f"{path}: the store refused the import ({cause}); nothing was written"
-        ) from exc
-    finally:
-        reader.close()
-    return report
 
 
 class _Run:
@@ -173,127 +103,12 @@ class _Run:
         pad = any(name not in header for name in COLUMNS)
         col = {name: header.index(name) if name in header else width for name in COLUMNS}
         try:
-            self._scan_rows(reader, col, pad, batch, on_progress)
+            scan_rows(self, reader, col, pad, batch, on_progress)
         except SheetError as exc:
             self.error(exc.error.row, exc.error.column, exc.error.reason)
         self.flush()
         if on_progress:
             on_progress(reader.total_bytes, reader.total_bytes)
-
-    def _scan_rows(
-        self,
-        reader: Any,
-        col: dict[str, int],
-        pad: bool,
-        batch: int,
-        on_progress: ProgressFn | None,
-    ) -> None:
-        # The hot loop: millions of rows, so lookups are bound to locals and the common case (a
-        # clean row of a known incident and item, no photo) is checked inline. Any row off that
-        # path goes through _incident, _item and _component, which hold the rules and messages.
-        incident_cells = itemgetter(*(col[name] for name in INCIDENT_FIELDS))
-        i_inc, i_item, i_comp = col["incident_id"], col["item_id"], col["component_id"]
-        i_type, i_item_markings, i_system = (col[name] for name in ITEM_FIELDS)
-        i_mark, i_desc, i_maker, i_photo, i_notes = (col[name] for name in COMPONENT_FIELDS)
-        incident_raw, item_raw_known, generated = self.incident_raw, self.item_raw, self.generated
-        add_hash, add_hash_row = self.hashes.append, self.hash_rows.append
-        add_pending = self.pending.append
-        nul_guard = getattr(reader, "nul_guard", _ALWAYS_CHECK)
-        probing = self.probe is not None
-        text_limit, key_limit = MAX_TEXT_LENGTH, MAX_KEY_LENGTH
-        last_incident_cell: object = _UNSET
-        last_item_cell: object = _UNSET
-        incident_key = item_key = ""
-        rows = components = 0
-        try:
-            for row, values in reader.rows():
-                rows += 1
-                if pad:
-                    values.append(None)
-                cell = values[i_inc]
-                if cell != last_incident_cell:
-                    try:
-                        incident_key = parse_key(cell, "incident_id")
-                    except FieldError as exc:
-                        self.error(row, "incident_id", str(exc))
-                        continue
-                    last_incident_cell = cell
-                cell = values[i_item]
-                if cell != last_item_cell:
-                    try:
-                        item_key = parse_key(cell, "item_id")
-                    except FieldError as exc:
-                        self.error(row, "item_id", str(exc))
-                        continue
-                    last_item_cell = cell
-                inc_raw = incident_cells(values)
-                if incident_raw.get(incident_key) != inc_raw:
-                    self._incident(row, incident_key, inc_raw)
-                given = values[i_comp]
-                marking, description, maker = values[i_mark], values[i_desc], values[i_maker]
-                photo, notes = values[i_photo], values[i_notes]
-                is_component = bool(
-                    (given and not given.isspace()) or marking or description or maker or photo
-                )
-                item_raw = (
-                    incident_key,
-                    values[i_type],
-                    values[i_item_markings],
-                    values[i_system],
-                    None if is_component else notes,
-                )
-                if item_raw_known.get(item_key) != item_raw:
-                    self._item(row, item_key, item_raw)
-                if is_component:
-                    fast = not probing and not photo
-                    key = None
-                    if fast and given and not given.isspace():
-                        key = given.strip()
-                        # isprintable() rules out newline, CR and NUL at once; a key it
-                        # refuses (a tab, say) takes the slow path and parse_key decides.
-                        fast = len(key) <= key_limit and key.isprintable()
-                    if fast and nul_guard.seen:
-                        fast = not any(
-                            "\x00" in v for v in (marking, description, maker, notes) if v
-                        )
-                    if fast and (
-                        (marking and len(marking) > text_limit)
-                        or (description and len(description) > text_limit)
-                        or (maker and len(maker) > text_limit)
-                        or (notes and len(notes) > text_limit)
-                    ):
-                        fast = False
-                    if fast:
-                        if key is None:
-                            n = generated.get(item_key, 0) + 1
-                            generated[item_key] = n
-                            key = f"{GENERATED_ID_PREFIX}{n}"
-                        add_hash(hash((item_key, key)))
-                        add_hash_row(row)
-                        components += 1
-                        add_pending(
-                            [
-                                item_key,
-                                key,
-                                marking if marking and not marking.isspace() else None,
-                                description if description and not description.isspace() else None,
-                                maker if maker and not maker.isspace() else None,
-                                None,
-                                None,
-                                notes if notes and not notes.isspace() else None,
-                            ]
-                        )
-                    else:
-                        comp = [marking, description, maker, photo, notes]
-                        self._component(row, item_key, given, comp)
-                if len(self.pending) >= batch:
-                    self.flush()
-                    add_pending = self.pending.append
-                    if on_progress:
-                        on_progress(reader.bytes_read(), reader.total_bytes)
-        finally:
-            self.rows += rows
-            self.components += components
 
     def _incident(self, row: int, key: str, raw: tuple[str | None, ...]) -> None:
         parsed: list[Any] = [None] * 6
@@ -489,19 +304,6 @@ class _Run:
 
 _INC_NAMES = ("incident_date", "place", "country", "latitude", "longitude", "exercise")
 _ITEM_NAMES = ("incident_id", "item_type", "item_markings", "weapon_system", "notes")
-
-
-class _NulGuard:
-    seen = True
-
-
-# Readers that cannot rule out NUL characters (JSON may spell one as \\u0000) check every cell.
-_ALWAYS_CHECK = _NulGuard()
-_UNSET = object()
-
-
-def _has_nul(*cells: str | None) -> bool:
-    return any("\x00" in cell for cell in cells if cell)
 
 
 def _field_of(comp: list[str | None], exc: FieldError) -> str:
