@@ -15,6 +15,8 @@ import csv
 import random
 from pathlib import Path
 
+from armtrace.model.sheet import COLUMNS
+
 OUT = Path(__file__).resolve().parents[1] / "src/armtrace/demo/data/exercise_case.csv"
 
 # (marking first line, description, count in one missile, carries a date code)
@@ -168,25 +170,7 @@ def main() -> None:
             "notes": "rocket motor only; no electronics",
         }
     )
-    columns = [
-        "incident_id",
-        "incident_date",
-        "place",
-        "country",
-        "latitude",
-        "longitude",
-        "item_id",
-        "item_type",
-        "item_markings",
-        "weapon_system",
-        "component_id",
-        "marking",
-        "description",
-        "manufacturer",
-        "photo",
-        "notes",
-        "exercise",
-    ]
+    columns = list(COLUMNS)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
