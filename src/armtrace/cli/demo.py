@@ -42,11 +42,14 @@ def demo(
         f"loaded {result.imported.rows:,} rows of the exercise case"
         + ("" if changed else " (already loaded; nothing changed)")
     )
-    counts = result.counts
+    counts, totals = result.counts, result.readings
+    countries = ", ".join(f"{code} {n}" for code, n in totals.by_country.items())
     out.print(
         f"store:      {store_settings.db_url}\n"
         f"holds:      {counts['incidents']} incidents, {counts['items']} items, "
         f"{counts['components']} components\n"
+        f"identified: {totals.identified} of {totals.components} components, "
+        f"{totals.makers} makers; by headquarters country: {countries}\n"
         f"report:     {result.report}\n"
         f"export:     {result.sheet}"
     )

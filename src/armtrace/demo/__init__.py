@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.resources import as_file, files
 from pathlib import Path
 
-from armtrace.markings.readings import identify_components
+from armtrace.markings.readings import ReadingTotals, identify_components, reading_totals
 from armtrace.reports.overview import write_overview
 from armtrace.sheets.exporter import export_sheet
 from armtrace.sheets.importer import ImportReport, import_sheet
@@ -28,6 +28,7 @@ class DemoResult:
     report: Path
     sheet: Path
     counts: dict[str, int]
+    readings: ReadingTotals
 
 
 def run_demo(store: Store, out_dir: Path) -> DemoResult:
@@ -38,4 +39,4 @@ def run_demo(store: Store, out_dir: Path) -> DemoResult:
     identify_components(store)
     sheet = export_sheet(store, out_dir / "exercise-case-export.xlsx")
     report = write_overview(store, out_dir / "overview.html")
-    return DemoResult(imported, report, Path(sheet.file), store.counts())
+    return DemoResult(imported, report, Path(sheet.file), store.counts(), reading_totals(store))

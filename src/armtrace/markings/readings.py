@@ -186,3 +186,34 @@ def _similarity(query: str, stored: str) -> tuple[float, str]:
         return 95.0, "same part number with a different ordering suffix"
     score = fuzz.ratio(query, stored)
     return score, f"part numbers {score:.0f}% alike (one misread character or so)"
+
+
+@dataclass(frozen=True)
+class ReadingTotals:
+    """How many stored components were identified, by how many makers, in which countries."""
+
+    components: int
+    identified: int
+    makers: int
+    by_country: dict[str, int]  # headquarters country -> identified components
+
+
+def reading_totals(store: Store) -> ReadingTotals:
+    """Totals over the stored readings (run ``identify_components`` first)."""
+    r = tables.readings
+    with store.engine.connect() as conn:
+        components = conn.execute(select(func.count()).select_from(tables.components)).scalar_one()
+        identified = conn.execute(
+            select(func.count()).where(r.c.manufacturer_id.is_not(None))
+        ).scalar_one()
+        makers = conn.execute(select(func.count(func.distinct(r.c.manufacturer_id)))).scalar_one()
+        by_country = {
+            country or "unknown": count
+            for country, count in conn.execute(
+                select(r.c.country, func.count())
+                .where(r.c.manufacturer_id.is_not(None))
+                .group_by(r.c.country)
+                .order_by(func.count().desc(), r.c.country)
+            )
+        }
+    return ReadingTotals(int(components), int(identified), int(makers), by_country)
