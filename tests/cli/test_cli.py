@@ -80,6 +80,7 @@ def test_demo_loads_the_exercise_case(tmp_path: Path, monkeypatch: object) -> No
     first = subprocess.run(args, capture_output=True, text=True, env=env)
     assert first.returncode == 0, first.stderr
     assert "EXERCISE DATA" in first.stderr
+    assert "identified: " in first.stdout and "by headquarters country: US" in first.stdout
     html = (tmp_path / "out" / "overview.html").read_text("utf-8")
     assert "EXERCISE DATA" in html and "EX-MSL-001" in html and "EX-RKT-1977" in html
     second = subprocess.run(args, capture_output=True, text=True, env=env)
