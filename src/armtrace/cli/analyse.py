@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from armtrace.cli.app import app, err, open_store, out, print_json
+from armtrace.cli.app import app, err, open_store, out, print_json, progress_bar
 from armtrace.markings.readings import identify_components, where_seen
 
 
@@ -22,14 +22,7 @@ def analyse() -> None:
     Example: armtrace analyse
     """
     with open_store() as store:
-        progress = Progress(
-            TextColumn("identifying components"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-        )
+        progress = progress_bar("identifying components", MofNCompleteColumn())
         with progress:
             task = progress.add_task("identify", total=None)
             written = identify_components(

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn, TimeRemainingColumn
 
 from armtrace.errors import ArmtraceError
 from armtrace.settings import Settings, load_settings
@@ -85,3 +86,16 @@ def user_errors() -> Iterator[None]:
 def print_json(value: Any) -> None:
     """One JSON document on one line, for other programs."""
     sys.stdout.write(json.dumps(value, ensure_ascii=False, default=str) + "\n")
+
+
+def progress_bar(label: str, counter: ProgressColumn, *, disable: bool = False) -> Progress:
+    """The progress bar long commands show on stderr: label, bar, a counter, time left."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        counter,
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=disable,
+    )

@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import DownloadColumn
 
-from armtrace.cli.app import app, err, open_store, print_json
+from armtrace.cli.app import app, err, open_store, print_json, progress_bar
 from armtrace.sheets.exporter import export_sheet
 from armtrace.sheets.importer import import_sheet
 
@@ -29,15 +29,7 @@ def import_command(
     Example: armtrace import docs/examples/kharkiv.csv
     """
     with open_store() as store:
-        progress = Progress(
-            TextColumn("importing {task.description}"),
-            BarColumn(),
-            DownloadColumn(),
-            TimeRemainingColumn(),
-            console=err,
-            transient=True,
-            disable=as_json,
-        )
+        progress = progress_bar("importing {task.description}", DownloadColumn(), disable=as_json)
         with progress:
             task = progress.add_task(file.name, total=None)
 

@@ -46,6 +46,15 @@ def sniff_media_type(head: bytes) -> str:
     return "application/octet-stream"
 
 
+def sha256_file(path: Path) -> str:
+    """The SHA-256 hex digest of a file, read in chunks so any size fits in memory."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class EvidenceFile:
     """One stored object."""
@@ -126,13 +135,7 @@ class EvidenceStore:
     def verify(self, sha256: str) -> bool:
         """True when the object exists and still hashes to its name."""
         path = self.path_for(sha256)
-        if not path.is_file():
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
-        return digest.hexdigest() == sha256
+        return path.is_file() and sha256_file(path) == sha256
 
     def copy_to(self, sha256: str, target: Path) -> None:
         """Write a verified copy of an object to ``target``."""

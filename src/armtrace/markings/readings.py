@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 
 from rapidfuzz import fuzz
 from sqlalchemy import delete, func, or_, select
@@ -46,11 +45,7 @@ def registry_version() -> str:
     """A short hash of the bundled registry files, stored with each reading."""
     digest = hashlib.sha256()
     for path in bundled_paths():
-        digest.update(
-            resources.files("armtrace.refdata")
-            .joinpath("data", "manufacturers", path.name)
-            .read_bytes()
-        )
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 from array import array
 from collections.abc import Callable
@@ -15,8 +14,10 @@ from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
 from armtrace.errors import ImportRejected, RowError, StoreError
+from armtrace.evidence.files import sha256_file
 from armtrace.model.sheet import (
     COLUMNS,
+    COMPONENT_FIELDS,
     GENERATED_ID_PREFIX,
     REQUIRED_COLUMNS,
 )
@@ -191,15 +192,14 @@ class _Run:
             except FieldError as exc:
                 self.error(row, "component_id", str(exc))
                 return
-        try:
-            marking = parse_text(comp[0])
-            description = parse_text(comp[1])
-            manufacturer = parse_text(comp[2])
-            photo = parse_text(comp[3])
-            notes = parse_text(comp[4])
-        except FieldError as exc:
-            self.error(row, _field_of(comp, exc), str(exc))
-            return
+        cells: list[str | None] = []
+        for name, value in zip(COMPONENT_FIELDS, comp, strict=True):
+            try:
+                cells.append(parse_text(value))
+            except FieldError as exc:
+                self.error(row, name, str(exc))
+                return
+        marking, description, manufacturer, photo, notes = cells
         if self.probe is not None and row in self.probe:
             self.probe_keys[row] = (item, key)
         self.hashes.append(hash((item, key)))
@@ -283,7 +283,7 @@ class _Run:
             conn.execute(
                 insert(tables.imports).values(
                     file_name=self.path.name,
-                    file_sha256=_file_sha256(self.path),
+                    file_sha256=sha256_file(self.path),
                     rows=self.rows,
                     components_written=changed,
                     actor=self.actor,
@@ -306,24 +306,6 @@ _INC_NAMES = ("incident_date", "place", "country", "latitude", "longitude", "exe
 _ITEM_NAMES = ("incident_id", "item_type", "item_markings", "weapon_system", "notes")
 
 
-def _field_of(comp: list[str | None], exc: FieldError) -> str:
-    names = ("marking", "description", "manufacturer", "photo", "notes")
-    for name, value in zip(names, comp, strict=True):
-        try:
-            parse_text(value)
-        except FieldError:
-            return name
-    return names[0]
-
-
 def _duplicate(item: str, key: str, first: int) -> str:
     generated = " (generated for a row without component_id)" if key.startswith("#") else ""
     return f"component id {key!r}{generated} of item {item!r} is already used on row {first}"
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
