@@ -64,6 +64,8 @@ items = Table(
     Column("item_markings", Text),
     Column("weapon_system", Text),
     Column("notes", Text),
+    # draft -> verified -> published; viewers and public exports see published items only.
+    Column("state", String(12), nullable=False, server_default="draft", index=True),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
@@ -140,4 +142,31 @@ readings = Table(
     Column("registry_version", String(16), nullable=False),
     Column("source", String(20), nullable=False),  # "marking" (typed) or "photo-ocr"
     Column("ocr_text", Text),  # what OCR read from the photo, when source is photo-ocr
+)
+
+# Tamper-evident audit trail of every change: each entry's hash covers its content and the previous
+# entry's hash, so editing or deleting a past entry breaks the chain (armtrace audit verify).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(60), nullable=False),
+    Column("entity", String(60), nullable=False),
+    Column("entity_key", Text, nullable=False),
+    Column("before", Text),  # canonical JSON, or null for a creation
+    Column("after", Text),  # canonical JSON, or null for a deletion
+    # Unique: two writers that read the same last entry cannot both append (no forked chain).
+    Column("prev_hash", String(64), nullable=False, unique=True),
+    Column("hash", String(64), nullable=False, unique=True),
+)
+
+# Tables owned by later modules register themselves on the same metadata.
+from armtrace.store import (  # noqa: E402, F401
+    tables_accounts,
+    tables_alerts,
+    tables_attribution,
+    tables_screening,
+    tables_tracing,
 )

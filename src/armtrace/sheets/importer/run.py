@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
+from armtrace.audit import record_change
 from armtrace.errors import ImportRejected, RowError, StoreError
 from armtrace.evidence.files import sha256_file
 from armtrace.model.sheet import (
@@ -280,15 +281,23 @@ class _Run:
         assert self.loader is not None
         changed = self.loader.changed
         if changed or self.photos.added:
+            record = {
+                "file_name": self.path.name,
+                "file_sha256": sha256_file(self.path),
+                "rows": self.rows,
+                "components_written": changed,
+            }
             conn.execute(
-                insert(tables.imports).values(
-                    file_name=self.path.name,
-                    file_sha256=sha256_file(self.path),
-                    rows=self.rows,
-                    components_written=changed,
-                    actor=self.actor,
-                    at=datetime.now(UTC),
-                )
+                insert(tables.imports).values(**record, actor=self.actor, at=datetime.now(UTC))
+            )
+            # One audit entry per import (not per row): the file's hash pins what changed.
+            record_change(
+                conn,
+                actor=self.actor,
+                action="import",
+                entity="sheet",
+                entity_key=str(record["file_sha256"]),
+                after={**record, "evidence_added": self.photos.added},
             )
         return ImportReport(
             file=self.file,
