@@ -6,6 +6,12 @@ companies, latest date codes in 2023). The part numbers are real products of the
 which parts sit in which item, the date codes, lots, serials, sites and coordinates are invented
 for the exercise and say nothing about any real weapon. Every row is marked exercise=yes.
 
+A second, later block of rows (appended after the original ones, which it leaves unchanged)
+adds one-way attack UAVs: two reference airframes an analyst attributed to the Shahed-136 /
+Geran-2 type (exercise attributions), three undetermined airframes of one build documented in
+three other cities (one with two burnt parts, one with a substitute flash chip), and a second
+BM-21 rocket with a plant code and a year, for attribution by markings and serial search.
+
 Run: python scripts/make_exercise_case.py  (deterministic; the output is committed)
 """
 
@@ -129,6 +135,100 @@ def missile_rows(
     return rows
 
 
+# One-way attack UAV build (exercise composition of real products of the named makers' lines).
+UAV_PARTS: list[tuple[str, str, int, bool]] = [
+    ("STM32F405RGT6", "flight-controller microcontroller", 1, True),
+    ("ATMEGA328P-AU", "servo microcontroller", 2, True),
+    ("MPU-6000", "inertial measurement unit", 1, True),
+    ("ICM-20602", "inertial measurement unit", 1, True),
+    ("LIS3MDL", "magnetometer", 1, True),
+    ("MS5611-01BA03", "barometric pressure sensor", 1, False),
+    ("NEO-M8N", "GNSS module", 1, True),
+    ("W25Q64JVSSIQ", "serial flash", 1, True),
+    ("CP2102", "USB-UART bridge", 1, True),
+    ("TJA1050T", "CAN transceiver", 2, True),
+    ("ADM3485EARZ", "RS-485 transceiver", 2, True),
+    ("SI8642BB-B-IS1", "digital isolator", 2, True),
+    ("ACS712ELCTR-20A-T", "current sensor", 2, True),
+    ("TPS54331", "DC-DC converter", 2, True),
+    ("IRFR3708", "MOSFET", 6, True),
+    ("BSS138", "MOSFET", 4, False),
+    ("AMS1117-3.3", "low-dropout regulator", 3, False),
+    ("XL4015E1", "step-down converter", 1, False),
+    ("GRM188R71H104KA93D", "ceramic capacitor", 20, False),
+    ("CRCW060310K0FKEA", "thick-film resistor", 24, False),
+]
+
+UAV_SITES = [  # incident, date, place, lat, lon, item, attribution
+    ("EX-REFERENCE-UAV-2023-11-20", "2023-11-20", "Reference collection (exercise)",
+     50.2547, 28.6587, "EX-UAV-101", "Geran-2"),
+    ("EX-REFERENCE-UAV-2023-11-20", "2023-11-20", "Reference collection (exercise)",
+     50.2547, 28.6587, "EX-UAV-102", "Shahed-136"),
+    ("EX-ODESA-2024-02-03", "2024-02-03", "Odesa (exercise)", 46.4825, 30.7233, "EX-UAV-001", ""),
+    ("EX-DNIPRO-2024-02-11", "2024-02-11", "Dnipro (exercise)", 48.4647, 35.0462, "EX-UAV-002",
+     ""),
+    ("EX-MYKOLAIV-2024-02-19", "2024-02-19", "Mykolaiv (exercise)", 46.9750, 31.9946,
+     "EX-UAV-003", ""),
+]  # fmt: skip
+
+
+def uav_rows(
+    rng: random.Random, site: tuple[str, str, str, float, float, str, str]
+) -> list[dict[str, str]]:
+    incident, day, place, lat, lon, item, system = site
+    airframe = (
+        f"exercise airframe no. EXU-{rng.randint(100, 999)}; motor lot EXM-23-{rng.randint(10, 99)}"
+    )
+    rows: list[dict[str, str]] = []
+    for first, description, count, dated in UAV_PARTS:
+        for _ in range(count):
+            lines = [first]
+            if dated and rng.random() < 0.9:
+                lines.append(date_code(rng))
+            rows.append(
+                {
+                    "incident_id": incident, "incident_date": day, "place": place,
+                    "country": "UA", "latitude": f"{lat}", "longitude": f"{lon}",
+                    "item_id": item, "item_type": "one-way attack UAV", "item_markings": airframe,
+                    "weapon_system": system, "marking": " / ".join(lines),
+                    "description": description, "exercise": "yes",
+                }
+            )  # fmt: skip
+    return rows
+
+
+def later_rows() -> list[dict[str, str]]:
+    """The UAV block and a second rocket; its own random stream keeps earlier rows unchanged."""
+    rng = random.Random(2025)
+    rows: list[dict[str, str]] = []
+    for site in UAV_SITES:
+        block = uav_rows(rng, site)
+        if site[5] == "EX-UAV-002":  # two parts burnt beyond reading
+            for row in block[-2:]:
+                row["marking"], row["description"] = "", "unreadable marking (burnt)"
+        if site[5] == "EX-UAV-003":  # a substitute flash chip of another maker
+            for row in block:
+                if row["marking"].startswith("W25Q64JVSSIQ"):
+                    row["marking"] = "GD25Q64CSIG / 2236"
+        rows.extend(block)
+    rows.append(
+        {
+            "incident_id": "EX-KHERSON-FRONT-2024-03-02",
+            "incident_date": "2024-03-02",
+            "place": "front line, Kherson oblast (exercise)",
+            "country": "UA",
+            "latitude": "46.6354",
+            "longitude": "32.6169",
+            "item_id": "EX-RKT-0002",
+            "item_type": "artillery rocket",
+            "item_markings": "122 9M22U / 11-81 / 1981",
+            "exercise": "yes",
+            "notes": "rocket motor only; no electronics",
+        }
+    )
+    return rows
+
+
 def main() -> None:
     rng = random.Random(2024)
     rows: list[dict[str, str]] = []
@@ -170,6 +270,7 @@ def main() -> None:
             "notes": "rocket motor only; no electronics",
         }
     )
+    rows.extend(later_rows())
     columns = list(COLUMNS)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as handle:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import text
 
 from armtrace.settings import load_settings
@@ -69,3 +70,33 @@ def store(store_url: str, tmp_path: Path) -> Iterator[Store]:
     opened = Store.open(load_settings(db=store_url, evidence=str(tmp_path / "evidence")))
     yield opened
     opened.close()
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_path() -> str:
+    """Debian's chromium, or a skip (a failure under CI=true) when it is missing."""
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def browser(browser_path: str) -> Iterator[Browser]:
+    """One headless chromium for the whole session.
+
+    Playwright's sync API allows one running instance per thread, so every browser test in the
+    suite shares this one instead of starting its own.
+    """
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=browser_path,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield launched
+        launched.close()

@@ -221,3 +221,16 @@ def test_missing_file_raises_ocr_error_naming_it(tmp_path: Path) -> None:
 def test_bomb_given_as_bytes_raises_ocr_error() -> None:
     with pytest.raises(OCRError, match="too large"):
         read_marking(_png_claiming(60_000, 60_000))
+
+
+def test_truncated_photo_is_refused_even_after_weasyprint_loosened_pillow(tmp_path: Path) -> None:
+    # WeasyPrint switches Pillow's LOAD_TRUNCATED_IMAGES on for the whole process when imported.
+    import weasyprint  # noqa: F401
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    path = tmp_path / "cut.png"
+    path.write_bytes(_png_of_noise()[:400])
+    with pytest.raises(OCRError, match=re.escape("cut.png")):
+        read_marking(path)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES  # the process-wide setting is restored

@@ -19,15 +19,17 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageFile, ImageFilter, ImageOps
 
 from armtrace.errors import OCRError
 
@@ -83,11 +85,30 @@ def _engine() -> Any:
     )
 
 
+_DECODE_LOCK = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Refuse cut-off images while decoding, whatever the rest of the process asked for.
+
+    WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES on import; a truncated photo
+    must be an error here, not a half-grey picture read as a marking.
+    """
+    with _DECODE_LOCK:
+        saved = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
 def _open(image: Path | bytes) -> Image.Image:
     """Decode ``image`` into an 8-bit grayscale picture, refusing non-images and bombs."""
     name = f"image bytes ({len(image)} bytes)" if isinstance(image, bytes) else str(image)
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             source = io.BytesIO(image) if isinstance(image, bytes) else image
             with Image.open(source) as picture:

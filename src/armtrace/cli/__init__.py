@@ -5,6 +5,7 @@ from armtrace.cli import (  # noqa: F401 - registers commands
     analyse,
     attribution,
     audit,
+    backup,
     demo,
     evidence,
     identify,

@@ -9,7 +9,8 @@ import typer
 from rich.progress import DownloadColumn
 
 from armtrace.cli.app import app, err, open_store, print_json, progress_bar
-from armtrace.sheets.exporter import export_sheet
+from armtrace.exports import export
+from armtrace.sheets.exporter import SHEET_FORMATS
 from armtrace.sheets.importer import import_sheet
 
 
@@ -53,13 +54,29 @@ def import_command(
 @app.command("export")
 def export_command(
     file: Annotated[Path, typer.Argument(help="Target file; the format comes from its name.")],
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Published items only; no notes or photos; places rounded to 0.1 degree.",
+        ),
+    ] = False,
 ) -> None:
-    """Export the store as a component sheet (.csv, .jsonl or .xlsx).
+    """Export the store: .csv/.jsonl/.xlsx (component sheet), .geojson, .parquet or .ftm.json.
 
-    Photos are copied into FILE.photos/ beside it, so the sheet imports back unchanged.
+    A component sheet imports back unchanged, with photos copied into FILE.photos/. GeoJSON holds
+    incidents and items for GIS tools, Parquet one row per component for analytics, and .ftm.json
+    FollowTheMoney entities (companies, ownership, incidents as events) one per line.
 
     Example: armtrace export everything.xlsx
+    Example: armtrace export --public incidents.geojson
     """
     with open_store() as store:
-        report = export_sheet(store, file)
-    err.print(f"wrote {report.rows:,} rows to {file} ({report.photos} photos)")
+        result = export(store, file, public=public)
+    unit = {".geojson": "features", ".ftm.json": "entities"}.get(result.format, "rows")
+    photos = f" ({result.photos} photos)" if result.format in SHEET_FORMATS else ""
+    err.print(
+        f"wrote {result.records:,} {unit} to {file}{photos}" + (" [public]" if public else "")
+    )
+    for note in result.notes:
+        err.print(f"note: {note}")

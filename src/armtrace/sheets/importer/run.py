@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.exc import DBAPIError
 
+from armtrace.alerts.outbox import emit_many
 from armtrace.audit import record_change
 from armtrace.errors import ImportRejected, RowError, StoreError
 from armtrace.evidence.files import sha256_file
@@ -299,6 +300,10 @@ class _Run:
                 entity_key=str(record["file_sha256"]),
                 after={**record, "evidence_added": self.photos.added},
             )
+            # One outbox event per item new in this import, in this transaction (bulk insert);
+            # the alert worker adds the makers and part numbers identified so far.
+            new_items = sorted(self.loader.new_items)
+            emit_many(conn, [("item.documented", self._item_event(k)) for k in new_items])
         return ImportReport(
             file=self.file,
             rows=self.rows,
@@ -309,6 +314,18 @@ class _Run:
             evidence_added=self.photos.added,
             seconds=time.perf_counter() - started,
         )
+
+    def _item_event(self, key: str) -> dict[str, Any]:
+        incident_key, item_type, _markings, weapon_system, _notes = self.items[key]
+        incident = self.incidents.get(incident_key) or [None] * 6
+        return {
+            "item": key,
+            "incident": incident_key,
+            "country": incident[2],
+            "weapon_system": weapon_system,
+            "item_type": item_type,
+            "exercise": bool(incident[5]),
+        }
 
 
 _INC_NAMES = ("incident_date", "place", "country", "latitude", "longitude", "exercise")

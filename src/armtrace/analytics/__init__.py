@@ -1,0 +1,1 @@
+"""Analytics over documented components: per-component facts, Parquet snapshots, DuckDB views."""

@@ -1,0 +1,1 @@
+"""Weapon-system attribution, linking identical items, serial search and first sightings."""

@@ -1,0 +1,71 @@
+"""The public-visibility rule, in one place below the web application and the exports.
+
+Invariants:
+- The public (anonymous requests, viewers, public exports and reports) sees published items
+  only; ``published_filter()`` is the SQL condition and ``PUBLISHED`` the state.
+- For the public, coordinates are rounded to ``PUBLIC_DECIMALS`` decimal places (0.1 degree,
+  about 11 km), so a strike site or a storage place cannot be read back.
+- For the public, notes, photo paths and the names of sources (who added evidence, from where:
+  ``PRIVATE_FIELDS``) are withheld as ``None``, and a shaped record lists what was withheld.
+- This module imports only the store tables, so ``armtrace.web`` and ``armtrace.exports`` can
+  both use it without importing each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from armtrace.store import tables
+
+PUBLIC_DECIMALS = 1
+PUBLISHED = "published"
+STATES = ("draft", "verified", "published")
+COORDINATE_FIELDS = ("latitude", "longitude")
+# Fields that can name a source or carry unreviewed remarks: never shown to the public.
+PRIVATE_FIELDS = ("notes", "photo", "actor", "origin", "host", "original_name", "client")
+WITHHELD_NOTE = (
+    "exact coordinates are rounded to 0.1 degree and notes, photo paths and source names are "
+    "withheld for this audience; sign in with a role that reads drafts to see them"
+)
+UNPUBLISHED_REFERENCE = "an unpublished reference item"
+
+
+def published_filter() -> ColumnElement[bool]:
+    """The SQL condition on ``items`` selecting the items the public may see."""
+    return tables.items.c.state == PUBLISHED
+
+
+def public_coordinate(value: float | None) -> float | None:
+    """A latitude or longitude as the public may see it."""
+    return None if value is None else round(float(value), PUBLIC_DECIMALS)
+
+
+def public_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """``record`` shaped for the public: coordinates rounded, private fields withheld.
+
+    Nested mappings and lists of mappings (an item's components, an incident inside an item)
+    are shaped by the same rule. A shaped record carries ``withheld`` naming what was hidden.
+    """
+    shaped: dict[str, Any] = {}
+    withheld: list[str] = []
+    for key, value in record.items():
+        if key in COORDINATE_FIELDS and isinstance(value, int | float):
+            shaped[key] = public_coordinate(value)
+            withheld.append(f"{key} (rounded to 0.1 degree)")
+        elif key in PRIVATE_FIELDS:
+            shaped[key] = None
+            if value not in (None, ""):
+                withheld.append(key)
+        elif isinstance(value, Mapping):
+            shaped[key] = public_record(value)
+        elif isinstance(value, list):
+            shaped[key] = [public_record(v) if isinstance(v, Mapping) else v for v in value]
+        else:
+            shaped[key] = value
+    if withheld:
+        shaped["withheld"] = withheld
+        shaped["withheld_note"] = WITHHELD_NOTE
+    return shaped

@@ -1,0 +1,77 @@
+"""Parties come from the store: makers identified in readings, companies in custody chains."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from armtrace.markings.readings import identify_components
+from armtrace.screening import collect_parties, load_list, run_screening
+from armtrace.sheets.importer import import_sheet
+from armtrace.store import Store, tables
+from armtrace.tracing.custody import TransferSpec, add_transfer
+from sheetdata import rows, write_csv
+
+ACTOR = "analyst@test"
+
+
+def _documented(store: Store, tmp_path: Path) -> list[int]:
+    import_sheet(store, write_csv(tmp_path / "s.csv", rows()), actor=ACTOR)
+    identify_components(store)
+    with store.engine.connect() as conn:
+        return list(conn.execute(select(tables.components.c.id)).scalars())
+
+
+def test_identified_makers_are_parties_and_real_makers_do_not_match_the_test_list(
+    store: Store, tmp_path: Path, list_v1: Path
+) -> None:
+    _documented(store, tmp_path)
+    parties = collect_parties(store)
+    makers = {p.reference: p for p in parties if p.source == "manufacturer"}
+    assert "analog-devices" in makers
+    assert makers["analog-devices"].country == "US"
+    load_list(store, list_v1, actor=ACTOR)
+    run = run_screening(store, actor=ACTOR)
+    assert run.parties == len(parties)
+    assert [m for m in run.matches if m.party.source == "manufacturer"] == []
+
+
+def test_a_chain_company_is_screened_with_its_transfer_date(
+    store: Store, tmp_path: Path, list_v1: Path
+) -> None:
+    component_ids = _documented(store, tmp_path)
+    spec = TransferSpec(
+        from_company="Legit Distribution GmbH (test)", from_country="DE",
+        to_company="Polar Star Components Trading Co., Limited", to_country="HK",
+        transfer_date=date(2023, 8, 2),
+    )  # fmt: skip
+    add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:2])
+    load_list(store, list_v1, actor=ACTOR)
+    run = run_screening(store, actor=ACTOR)
+    (match,) = [m for m in run.matches if m.party.source == "custody-chain"]
+    assert match.entity_id == "t-polar"
+    assert match.party.transfer_date == date(2023, 8, 2)
+    assert match.transfer_after_listing is True
+    assert "after the listing on 2023-05-19" in match.timing
+
+
+def test_the_exercise_list_flags_the_exercise_chain_buyer(store: Store, tmp_path: Path) -> None:
+    from armtrace.screening import describe, load_exercise_list
+
+    component_ids = _documented(store, tmp_path)
+    spec = TransferSpec(
+        from_company="Exercise Legit Distribution GmbH", from_country="DE",
+        to_company="Exercise Northstar Components Trading Co., Limited", to_country="HK",
+        transfer_date=date(2023, 9, 14),
+    )  # fmt: skip
+    add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:1])
+    report = load_exercise_list(store, actor=ACTOR)
+    assert report.changes is not None
+    (match,) = report.changes.new
+    assert match.entity_id == "ex-northstar" and match.exercise
+    assert match.transfer_after_listing is True
+    line = describe(match)
+    assert "(EXERCISE data)" in line and "after the listing on 2023-05-19" in line
+    assert load_exercise_list(store, actor=ACTOR).already_loaded
