@@ -7,11 +7,11 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
+from playwright.sync_api import Browser
 
 from armtrace.accounts.roles import Role
 from armtrace.accounts.tokens import create_token
@@ -24,7 +24,6 @@ from armtrace.web.config import WebConfig
 from web.support import PASSWORD, RoleClient
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture
@@ -148,10 +147,7 @@ def test_pages_subscribe_list_unsubscribe_and_history(store: Store, login: objec
     assert len(ana.get("/api/alerts/subscriptions").json()) == 1
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed")
-def test_subscribing_in_a_real_browser(store: Store, app: FastAPI) -> None:
-    from playwright.sync_api import sync_playwright
-
+def test_subscribing_in_a_real_browser(store: Store, app: FastAPI, browser: Browser) -> None:
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     base = f"http://127.0.0.1:{sock.getsockname()[1]}"
@@ -161,28 +157,22 @@ def test_subscribing_in_a_real_browser(store: Store, app: FastAPI) -> None:
     deadline = time.monotonic() + 20
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.05)
+    page = browser.new_page()
     try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=str(CHROMIUM),
-                args=["--headless", "--no-sandbox", "--disable-gpu",
-                      "--disable-background-networking"],
-            )  # fmt: skip
-            page = browser.new_page()
-            page.goto(f"{base}/login?next=/alerts")
-            page.fill("input[name=name]", "ana")
-            page.fill("input[name=password]", PASSWORD)
-            page.click('form[action="/login"] button[type=submit]')
-            page.wait_for_url(f"{base}/alerts")
-            page.select_option("select[name=topic]", "weapon_system")
-            page.fill("form.alert-subscribe input[name=values]", "KN-23")
-            page.click("form.alert-subscribe button[type=submit]")
-            page.wait_for_selector("table.alert-subscriptions")
-            assert "weapon system: KN-23" in page.inner_text("table.alert-subscriptions")
-            page.click("table.alert-subscriptions button")
-            page.wait_for_selector("text=You follow nothing yet.")
-            browser.close()
+        page.goto(f"{base}/login?next=/alerts")
+        page.fill("input[name=name]", "ana")
+        page.fill("input[name=password]", PASSWORD)
+        page.click('form[action="/login"] button[type=submit]')
+        page.wait_for_url(f"{base}/alerts")
+        page.select_option("select[name=topic]", "weapon_system")
+        page.fill("form.alert-subscribe input[name=values]", "KN-23")
+        page.click("form.alert-subscribe button[type=submit]")
+        page.wait_for_selector("table.alert-subscriptions")
+        assert "weapon system: KN-23" in page.inner_text("table.alert-subscriptions")
+        page.click("table.alert-subscriptions button")
+        page.wait_for_selector("text=You follow nothing yet.")
     finally:
+        page.close()
         server.should_exit = True
         thread.join(10)
         sock.close()
