@@ -105,15 +105,25 @@ def load_average() -> float:
     return os.getloadavg()[0]
 
 
-def bench_armtrace_sqlite(sheet: Path, rows: int, work: Path) -> Result:
-    db = work / "armtrace.db"
+# The per-row path (every format, and CSV files the columnar path does not take) for comparison.
+PER_ROW = {"ARMTRACE_IMPORT_COLUMNAR": "0"}
+
+
+def _tool(argv: list[str], extra: dict[str, str]) -> str:
+    tool = "armtrace import" if "import" in argv else "armtrace import_sheet()"
+    return tool + (" (per-row path)" if extra else "")
+
+
+def bench_armtrace_sqlite(
+    sheet: Path, rows: int, work: Path, extra: dict[str, str] | None = None
+) -> Result:
+    db = work / ("armtrace-per-row.db" if extra else "armtrace.db")
     argv, env = armtrace_command(f"sqlite:///{db}", work / "evidence", sheet)
     load = load_average()
-    seconds, cpu, rss = measure(argv, env)
+    seconds, cpu, rss = measure(argv, {**env, **(extra or {})})
     with sqlite3.connect(db) as conn:
         loaded = conn.execute("SELECT count(*) FROM components").fetchone()[0]
-    tool = "armtrace import" if "import" in argv else "armtrace import_sheet()"
-    return Result(tool, "SQLite", rows, seconds, cpu, rss, loaded, load)
+    return Result(_tool(argv, extra or {}), "SQLite", rows, seconds, cpu, rss, loaded, load)
 
 
 def bench_sqlite_utils(sheet: Path, rows: int, work: Path) -> Result:
@@ -147,17 +157,18 @@ def count_pg(admin: str, table: str) -> int:
         return int(row[0]) if row else 0
 
 
-def bench_armtrace_pg(sheet: Path, rows: int, work: Path, admin: str) -> Result:
+def bench_armtrace_pg(
+    sheet: Path, rows: int, work: Path, admin: str, extra: dict[str, str] | None = None
+) -> Result:
     fresh_scratch(admin)
     try:
         argv, env = armtrace_command(scratch_url(admin), work / "evidence-pg", sheet)
         load = load_average()
-        seconds, cpu, rss = measure(argv, env)
+        seconds, cpu, rss = measure(argv, {**env, **(extra or {})})
         loaded = count_pg(admin, "components")
     finally:
         drop_scratch(admin)
-    tool = "armtrace import" if "import" in argv else "armtrace import_sheet()"
-    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
+    return Result(_tool(argv, extra or {}), "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
 
 
 def bench_copy(sheet: Path, rows: int, admin: str, unique: bool) -> Result:
@@ -226,8 +237,11 @@ def save(results: list[Result]) -> None:
         f"Written by `bench/import.py` on {time.strftime('%Y-%m-%d')}; machine: "
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
         f"{sqlite3.sqlite_version}. `load avg` is the 1-minute load average when the run started "
-        "(other work on the machine slows every tool alike). `× COPY` is seconds relative to "
-        "plain PostgreSQL COPY of the same file.\n\n"
+        "(other work on the machine slows every tool alike; other jobs were running during these "
+        "runs). `× COPY` is seconds relative to plain PostgreSQL COPY of the same file. "
+        "`(per-row path)` is armtrace with its columnar CSV path switched off "
+        "(`ARMTRACE_IMPORT_COLUMNAR=0`), measured in the same run. Rows are merged across runs: "
+        "a tool and size not re-run keep their earlier figures.\n\n"
     )
     (RESULTS / "import.md").write_text(header + markdown(ordered) + "\n")
 
@@ -241,8 +255,10 @@ def run_size(
         yield bench_copy(sheet, rows, admin, unique=True)
     if "armtrace" in only:
         yield bench_armtrace_sqlite(sheet, rows, work)
+        yield bench_armtrace_sqlite(sheet, rows, work, PER_ROW)
         if not no_postgres:
             yield bench_armtrace_pg(sheet, rows, work, admin)
+            yield bench_armtrace_pg(sheet, rows, work, admin, PER_ROW)
     if "sqlite-utils" in only:
         yield bench_sqlite_utils(sheet, rows, work)
 

@@ -202,6 +202,8 @@ def generate(directory: Path, rows: int, seed: int, chunk: int = 1_000_000) -> P
                 date_earliest=pa.array(np.where(dated, (code_days - epoch).astype("int32"), 0),
                                        mask=~dated, type=pa.int32()).cast(pa.date32()),
                 date_latest=pa.nulls(n, pa.date32()),
+                marking=pa.nulls(n, pa.string()),
+                description=pa.nulls(n, pa.string()),
             )  # fmt: skip
             # Row groups of 128k rows let DuckDB scan with every thread.
             writer.write_table(pa.table(columns, schema=SNAPSHOT_SCHEMA), row_group_size=131_072)
@@ -216,7 +218,8 @@ def generate(directory: Path, rows: int, seed: int, chunk: int = 1_000_000) -> P
             incident_writer.write_table(pa.table([
                 incident_keys, (day_of_incident - epoch).astype("int32"),
                 np.full(incidents_here, None), np.full(incidents_here, "UA"),
-                np.ones(incidents_here, dtype=bool),
+                np.ones(incidents_here, dtype=bool), incident + np.arange(incidents_here),
+                np.full(incidents_here, None), np.full(incidents_here, None),
             ], schema=INCIDENT_SCHEMA.remove(1).insert(1, pa.field("incident_date", pa.int32())))
             .cast(INCIDENT_SCHEMA))  # fmt: skip
             written += n

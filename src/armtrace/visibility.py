@@ -7,18 +7,21 @@ Invariants:
   about 11 km), so a strike site or a storage place cannot be read back.
 - For the public, notes, photo paths and the names of sources (who added evidence, from where:
   ``PRIVATE_FIELDS``) are withheld as ``None``, and a shaped record lists what was withheld.
+- Texts shown to the public never name an unpublished item: ``withhold_item_names`` replaces
+  each such key with ``UNPUBLISHED_REFERENCE``.
 - This module imports only the store tables, so ``armtrace.web`` and ``armtrace.exports`` can
   both use it without importing each other.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, func, select
 
-from armtrace.store import tables
+from armtrace.store import Store, tables
 
 PUBLIC_DECIMALS = 1
 PUBLISHED = "published"
@@ -69,3 +72,39 @@ def public_record(record: Mapping[str, Any]) -> dict[str, Any]:
         shaped["withheld"] = withheld
         shaped["withheld_note"] = WITHHELD_NOTE
     return shaped
+
+
+def withhold_item_names(value: Any, hidden: Collection[str]) -> Any:
+    """``value`` (a text, or JSON made of mappings and lists) with every key in ``hidden``
+    replaced by ``UNPUBLISHED_REFERENCE``; mapping keys are left alone."""
+    if not hidden:
+        return value
+    # Longest first so "EX-101" never eats the start of "EX-1012"; the look-arounds stop a key
+    # matching inside a longer key or marking.
+    names = "|".join(re.escape(name) for name in sorted(hidden, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w-])(?:{names})(?![\w-])")
+    return _withhold(value, pattern)
+
+
+def _withhold(value: Any, pattern: re.Pattern[str]) -> Any:
+    if isinstance(value, str):
+        return pattern.sub(UNPUBLISHED_REFERENCE, value)
+    if isinstance(value, Mapping):
+        return {key: _withhold(inner, pattern) for key, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_withhold(inner, pattern) for inner in value]
+    return value
+
+
+def unpublished_reference_keys(store: Store) -> set[str]:
+    """Keys of reference items (a confirmed weapon system) that are not published.
+
+    Attribution texts name reference items; a public text replaces these with
+    ``UNPUBLISHED_REFERENCE`` (see ``withhold_item_names``).
+    """
+    items = tables.items
+    query = select(items.c.key).where(
+        func.length(func.trim(items.c.weapon_system)) > 0, ~published_filter()
+    )
+    with store.engine.connect() as conn:
+        return {row[0] for row in conn.execute(query)}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from analysis.analysis_cases import load_case
 from armtrace.analytics.snapshot import SnapshotError, connect, snapshot_info, write_snapshot
@@ -91,3 +91,34 @@ def test_empty_store_snapshot(store: Store, tmp_path: Path) -> None:
 def test_missing_snapshot_says_what_to_do(store: Store, tmp_path: Path) -> None:
     with pytest.raises(SnapshotError, match="armtrace snapshot"):
         summarise(store, Scope(), snapshot=tmp_path / "nowhere")
+
+
+def test_snapshot_carries_marking_description_and_coordinates(case: Store, tmp_path: Path) -> None:
+    inc, comp = tables.incidents, tables.components
+    with case.engine.connect() as conn:
+        places = {k: (lat, lon) for k, lat, lon in conn.execute(
+            select(inc.c.key, inc.c.latitude, inc.c.longitude))}  # fmt: skip
+        texts = {tuple(row) for row in conn.execute(select(comp.c.marking, comp.c.description))}
+    snapshot = write_snapshot(case, tmp_path / "snap")
+    con = connect(snapshot)
+    got = con.execute("SELECT incident_key, latitude, longitude FROM incidents").fetchall()
+    assert {k: (lat, lon) for k, lat, lon in got} == places
+    assert any(lat is not None for lat, _ in places.values())
+    assert set(con.execute("SELECT marking, description FROM components").fetchall()) == texts
+
+
+def test_published_snapshot_leaves_out_other_incidents_and_public_rounds(
+    case: Store, tmp_path: Path
+) -> None:
+    it, inc = tables.items, tables.incidents
+    with case.begin() as conn:
+        conn.execute(update(it).where(it.c.key == "KH-0108").values(state="published"))
+        conn.execute(update(inc).values(latitude=49.98765, longitude=36.23456))
+    published = connect(write_snapshot(case, tmp_path / "pub", published_only=True))
+    assert published.execute(
+        "SELECT incident_key, latitude, longitude FROM incidents"
+    ).fetchall() == [("UA-KH-2024-06-01", 49.98765, 36.23456)]
+    public = write_snapshot(case, tmp_path / "public", public=True)
+    assert snapshot_info(public)["published_only"] and snapshot_info(public)["public"]
+    rows = connect(public).execute("SELECT latitude, longitude FROM incidents").fetchall()
+    assert rows == [(50.0, 36.2)]

@@ -77,7 +77,51 @@ def test_public_parquet_carries_published_items_only(case: Store, tmp_path: Path
     assert set(frame["item_key"]) == {"EX-MSL-101"}
     assert len(frame) == _count(case, tables.items.c.key == "EX-MSL-101")
     assert set(frame["item_state"]) == {"published"}
-    assert not {"notes", "photo_sha256", "latitude"} & set(frame.columns)
+    assert not {"notes", "photo_sha256"} & set(frame.columns)
+    # Coordinates travel (a report can draw its map) but only rounded to 0.1 degree.
+    exact = _coordinates(case, "EX-MSL-101")
+    assert exact and any(round(v, 1) != v for pair in exact for v in pair)
+    shown = set(zip(frame["latitude"], frame["longitude"], strict=True))
+    assert shown == {(round(lat, 1), round(lon, 1)) for lat, lon in exact}
+
+
+def _coordinates(store: Store, item_key: str) -> set[tuple[float, float]]:
+    inc, it = tables.incidents, tables.items
+    query = (
+        select(inc.c.latitude, inc.c.longitude)
+        .join(it, it.c.incident_id == inc.c.id)
+        .where(it.c.key == item_key, inc.c.latitude.is_not(None))
+    )
+    with store.engine.connect() as conn:
+        return {(float(lat), float(lon)) for lat, lon in conn.execute(query)}
+
+
+def test_team_parquet_carries_marking_description_and_exact_place(
+    case: Store, tmp_path: Path
+) -> None:
+    export(case, tmp_path / "team.parquet")
+    frame = pd.read_parquet(tmp_path / "team.parquet")
+    comp, it = tables.components, tables.items
+    with case.engine.connect() as conn:
+        stored = {
+            (item, key): (marking, description)
+            for item, key, marking, description in conn.execute(
+                select(it.c.key, comp.c.key, comp.c.marking, comp.c.description).join(
+                    it, it.c.id == comp.c.item_id
+                )
+            )
+        }
+    assert len(stored) == len(frame)
+    table = pq.read_table(tmp_path / "team.parquet").to_pylist()  # None stays None (not NaN)
+    for row in table:
+        assert (row["marking"], row["description"]) == stored[
+            (row["item_key"], row["component_key"])
+        ]
+    assert frame["description"].notna().sum() > 0
+    exact = _coordinates(case, "EX-MSL-101")
+    mine = frame[frame["item_key"] == "EX-MSL-101"]
+    assert set(zip(mine["latitude"], mine["longitude"], strict=True)) == exact
+    assert mine["place"].notna().all()
 
 
 def _geojson(path: Path) -> dict[str, Any]:

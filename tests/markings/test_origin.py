@@ -6,7 +6,7 @@ import pycountry
 import pytest
 
 from armtrace.markings import find_origin, is_origin_text, origin_country
-from armtrace.markings.origin import _ALPHA3, _NAMES
+from armtrace.markings.origin import ALPHA3, NAMES
 
 
 @pytest.mark.parametrize(
@@ -77,12 +77,32 @@ def test_find_origin_span(tokens: list[str], span: tuple[int, int] | None) -> No
     assert (None if match is None else (match.start, match.end)) == span
 
 
-@pytest.mark.parametrize("code", sorted({c for c in [*_NAMES.values(), *_ALPHA3.values()] if c}))
+@pytest.mark.parametrize("code", sorted({c for c in [*NAMES.values(), *ALPHA3.values()] if c}))
 def test_every_mapped_code_is_a_real_alpha2(code: str) -> None:
     assert pycountry.countries.get(alpha_2=code) is not None
 
 
-@pytest.mark.parametrize(("alpha3", "alpha2"), sorted(_ALPHA3.items()))
+@pytest.mark.parametrize(("alpha3", "alpha2"), sorted(ALPHA3.items()))
 def test_alpha3_table_agrees_with_iso(alpha3: str, alpha2: str) -> None:
     country = pycountry.countries.get(alpha_3=alpha3)
     assert country is not None and country.alpha_2 == alpha2
+
+
+def test_origin_words_cover_every_phrase() -> None:
+    from armtrace.markings.origin import MADE_IN, ORIGIN_WORDS
+
+    for phrase in (*NAMES, *ALPHA3, *MADE_IN):
+        assert set(phrase.split()) <= ORIGIN_WORDS, phrase
+    assert "STM32F407" not in ORIGIN_WORDS and "ARM" not in ORIGIN_WORDS
+
+
+@pytest.mark.parametrize(
+    "marking",
+    ["STM32F407\nVGT6\nCHN 144", "MADE IN P.R. CHINA\nLM358", "ADM3202 ARNZ / #2135", "KOREA 2201"],
+)
+def test_snapshot_origin_matches_the_parser(marking: str) -> None:
+    from armtrace.analytics.facts import origin_of
+    from armtrace.markings.parse import parse_marking
+
+    parsed = parse_marking(marking)
+    assert origin_of(marking) == (parsed.origin_text, parsed.origin_country)

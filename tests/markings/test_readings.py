@@ -77,3 +77,42 @@ def test_photo_without_typed_marking_is_read_by_ocr(store: Store, tmp_path: Path
     assert reading.manufacturer_id == "analog-devices"
     assert "ADM3202ARNZ" in reading.ocr_text.replace(" ", "")
     assert reading.why.startswith("marking read from photo")
+
+
+def _readings_by_item(store: Store) -> dict[str, int]:
+    comp, it, r = tables.components, tables.items, tables.readings
+    query = select(it.c.key, r.c.part_number).select_from(
+        r.join(comp, comp.c.id == r.c.component_id).join(it, it.c.id == comp.c.item_id)
+    )
+    counts: dict[str, int] = {}
+    with store.engine.connect() as conn:
+        for item, _ in conn.execute(query):
+            counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
+def test_identify_only_the_given_items(store: Store, tmp_path: Path) -> None:
+    kyiv = {**KHARKIV, "incident_id": "UA-KY-2024-01-06", "item_id": "KY-0001", "place": "Kyiv"}
+    import_sheet(store, write_csv(tmp_path / "a.csv", rows()))
+    assert identify_components(store, item_keys=["KH-0001"]) == 4
+    assert _readings_by_item(store) == {"KH-0001": 4}
+    # A later upload adds KY-0001: identifying it leaves KH-0001's readings in place.
+    records = [{**kyiv, "component_id": "K1", "marking": "LM358 / 2201"}]
+    import_sheet(store, write_csv(tmp_path / "b.csv", records))
+    assert identify_components(store, item_keys=iter(["KY-0001", "NO-SUCH-ITEM"])) == 1
+    assert _readings_by_item(store) == {"KH-0001": 4, "KY-0001": 1}
+    # Recomputing one item replaces its readings, never duplicates them.
+    assert identify_components(store, item_keys=("KY-0001",)) == 1
+    assert _readings_by_item(store) == {"KH-0001": 4, "KY-0001": 1}
+    assert identify_components(store, item_keys=[]) == 0
+    assert identify_components(store) == 5
+
+
+def test_identify_many_item_keys_in_chunks(store: Store, tmp_path: Path) -> None:
+    import_sheet(store, write_csv(tmp_path / "a.csv", rows()))
+    keys = [f"UNKNOWN-{n}" for n in range(2500)] + ["KH-0001"]  # more than one IN list
+    progress: list[tuple[int, int]] = []
+    assert (
+        identify_components(store, item_keys=keys, on_progress=lambda *p: progress.append(p)) == 4
+    )
+    assert progress[-1] == (4, 4)

@@ -5,10 +5,20 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from datetime import date
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from armtrace.reports.charts import bar_chart, timeline_chart
+from armtrace.reports.charts import (
+    LABEL_ROOM,
+    LABEL_SIZE,
+    LABEL_WIDTH,
+    bar_chart,
+    text_width,
+    timeline_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -50,9 +60,52 @@ def test_bar_chart_escapes_labels_and_title() -> None:
 
 def test_long_labels_are_shortened_on_screen_but_kept_whole_in_the_tooltip() -> None:
     name = "Analog Devices International Unlimited Company"
-    svg = bar_chart([(name, 2)], title="Companies")
-    assert "Analog Devices International…" in svg
+    svg = bar_chart([(name, 2), ("Infineon", 1)], title="Companies")
+    shown = _shown_labels(svg)
+    assert shown[0].endswith("…") and name.startswith(shown[0][:-1])
+    assert shown[1] == "Infineon"  # a label that fits is left whole
     assert f"<title>{name}</title>" in svg
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+LONG_NAMES = [
+    "Semiconductor Components Industries, LLC (onsemi)",
+    "WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW",
+    "MMMMMMMMMMMMMMMMMMMMMMMMMMMMM",
+    "Analog Devices International Unlimited Company",
+    "Shenzhen Xinyuanxing Electronic Technology Co Ltd",
+    "深圳市新源兴电子科技有限公司深圳市新源兴电子科技有限公司",
+    "Акционерное общество Ангстрем Зеленоград",
+]
+
+
+def _shown_labels(svg: str) -> list[str]:
+    """The visible text of each bar label (the text after its <title>)."""
+    labels = []
+    for group in parse(svg).iter(f"{SVG}g"):
+        label = next(group.iter(f"{SVG}text"))
+        title = label.find(f"{SVG}title")
+        assert title is not None
+        labels.append(title.tail or "")
+    return labels
+
+
+@pytest.mark.skipif(not DEJAVU.exists(), reason="needs Debian's fonts-dejavu-core to measure")
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(st.characters(min_codepoint=32, max_codepoint=126), min_size=1,
+                        max_size=80), min_size=1, max_size=5))  # fmt: skip
+def test_no_label_runs_off_the_left_edge(extra: list[str]) -> None:
+    from PIL import ImageFont
+
+    font = ImageFont.truetype(str(DEJAVU), LABEL_SIZE)
+    names = [*LONG_NAMES, *extra]
+    svg = bar_chart([(name, float(n + 1)) for n, name in enumerate(names)], title="Companies")
+    for name, shown in zip(names, _shown_labels(svg), strict=True):
+        # Measured with the font itself: the label ends 6 px before the bar, so it starts at
+        # LABEL_WIDTH - 6 - width, which must stay clear of the left edge.
+        assert LABEL_WIDTH - 6 - font.getlength(shown) >= 8, shown
+        assert text_width(shown) <= LABEL_ROOM, shown
+        assert shown == name or (shown.endswith("…") and name.startswith(shown[:-1]))
 
 
 def test_empty_bar_chart_says_no_data() -> None:

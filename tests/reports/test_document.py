@@ -138,6 +138,20 @@ def test_public_report_has_published_items_only(case: Store) -> None:
     assert "rounded to 0.1 degree" in report.map.provenance
 
 
+def test_public_report_does_not_name_unpublished_reference_items(case: Store) -> None:
+    # EX-MSL-001 is attributed by comparison with the KN-23/KN-24 references, still drafts.
+    publish(case, "EX-MSL-001")
+    team = render_html(build_report(case, ReportRequest("item", "EX-MSL-001")))
+    public = render_html(build_report(case, ReportRequest("item", "EX-MSL-001", public=True)))
+    assert "EX-MSL-101" in team
+    assert "EX-MSL-101" not in public and "EX-MSL-102" not in public
+    assert "an unpublished reference item" in public
+    publish(case, "EX-MSL-101")
+    assert "EX-MSL-101" in render_html(
+        build_report(case, ReportRequest("item", "EX-MSL-001", public=True))
+    )
+
+
 def test_unknown_subject_and_missing_subject_are_errors(case: Store) -> None:
     with pytest.raises(ReportError, match="no documented components"):
         build_report(case, ReportRequest("item", "EX-NOPE"))
@@ -189,3 +203,23 @@ def test_public_report_honours_disclosure_terms(case: Store) -> None:
     assert "a manufacturer in the United States" in html
     team = render_html(build_report(case, ReportRequest("item", "EX-MSL-001")))
     assert "Texas Instruments Incorporated" in team
+
+
+@pytest.mark.parametrize("source", ["export", "snapshot"])
+def test_parquet_alone_gives_hs_codes_and_map(case: Store, tmp_path: Path, source: str) -> None:
+    from armtrace.analytics.snapshot import write_snapshot
+
+    if source == "export":
+        parquet = tmp_path / "facts.parquet"
+        export(case, parquet)
+    else:
+        parquet = write_snapshot(case, tmp_path / "snap")
+    request = ReportRequest("weapon_system", "KN-23")
+    from_store = build_report(case, request)
+    from_file = build_report(None, request, parquet=parquet)  # no store: the file alone
+    assert [(c.name, c.hs_codes) for c in from_file.companies] == [
+        (c.name, c.hs_codes) for c in from_store.companies
+    ]
+    assert any(c.hs_codes for c in from_file.companies)
+    assert from_file.map.svg == from_store.map.svg and "<circle" in str(from_file.map.svg)
+    assert from_file.map.provenance == from_store.map.provenance

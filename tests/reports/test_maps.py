@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from armtrace.refdata.world import world_geojson, world_geojson_text, world_rings
 from armtrace.reports.maps import MapPoint, fit_view, points_map
@@ -87,3 +93,34 @@ def test_many_points_drop_labels_but_keep_tooltips() -> None:
     assert len(list(root.iter(f"{SVG}circle"))) == 20
     labels = [t.text for t in root.iter(f"{SVG}text") if (t.text or "").startswith("site")]
     assert labels == []
+
+
+def test_label_halo_is_a_separate_text_underneath() -> None:
+    svg = points_map([KYIV, KHARKIV])
+    assert "paint-order" not in svg  # WeasyPrint ignores it
+    for label in ("Kyiv", "Kharkiv"):
+        texts = [t for t in ET.fromstring(svg).iter(f"{SVG}text") if t.text == label]
+        halo, shown = texts  # document order is paint order: the halo first, under the label
+        assert halo.get("aria-hidden") == "true" and halo.get("stroke") == "#fff"
+        assert shown.get("stroke") is None and shown.get("aria-hidden") is None
+        assert (halo.get("x"), halo.get("y")) == (shown.get("x"), shown.get("y"))
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils to rasterise")
+def test_labels_stay_visible_in_a_weasyprint_pdf(tmp_path: Path) -> None:
+    from PIL import Image
+    from weasyprint import HTML
+
+    def dark_pixels(points: list[MapPoint]) -> int:
+        html = f"<html><body style='margin:0'>{points_map(points)}</body></html>"
+        (tmp_path / "m.pdf").write_bytes(HTML(string=html).write_pdf() or b"")
+        subprocess.run(["pdftoppm", "-r", "96", "-png", "-singlefile", str(tmp_path / "m.pdf"),
+                        str(tmp_path / "m")], check=True)  # fmt: skip
+        with Image.open(tmp_path / "m.png") as image:
+            return int((np.asarray(image.convert("RGB")).max(axis=2) < 90).sum())
+
+    # Letters are the only near-black paint on the map: land, sea, borders and points are light
+    # or red, the source note grey. A halo painted over the letters would leave none.
+    unlabelled = dark_pixels([MapPoint(50.45 + i * 0.2, 30.52, f"p{i}") for i in range(13)])
+    labelled = dark_pixels([KYIV, KHARKIV, ODESA])
+    assert unlabelled == 0 and labelled > 60

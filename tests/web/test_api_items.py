@@ -144,3 +144,16 @@ def test_incidents_hide_unpublished_ones(
     assert anon_client.get("/api/incidents").json()["incidents"] == []
     assert anon_client.get(f"/api/incidents/{sample_case.incident}").status_code == 404
     assert len(analyst_client.get("/api/incidents").json()["incidents"]) == 1
+
+
+def test_manufacturer_judgement_keeps_the_analysts_note(
+    store: Store, client_for: ClientFactory, sample_case: SampleCase
+) -> None:
+    url = f"/api/items/{sample_case.published}/components/C4/manufacturer"
+    body = {"manufacturer": "Texas Instruments", "note": "TI logo on the package"}
+    answer = client_for("analyst").put(url, json=body)
+    assert answer.status_code == 200, answer.text
+    [entry] = entries(store, entity="component", entity_key=f"{sample_case.published}/C4")
+    assert entry.after == {"manufacturer": "Texas Instruments", "note": "TI logo on the package"}
+    too_long = client_for("analyst").put(url, json={**body, "note": "x" * 2001})
+    assert too_long.status_code == 422

@@ -6,7 +6,9 @@ import csv
 import io
 from pathlib import Path
 
-from armtrace.store import Store
+from sqlalchemy import select
+
+from armtrace.store import Store, tables
 from sheetdata import rows, write_csv
 from web.support import RoleClient
 
@@ -29,6 +31,10 @@ def test_upload_a_sheet(store: Store, investigator_client: RoleClient, tmp_path:
     assert again["changed"] == 0
     item = investigator_client.get("/api/items/KH-0001").json()
     assert item["state"] == "draft"
+    # The upload identified what it brought in: every component has a machine reading.
+    with store.engine.connect() as conn:
+        readings = conn.execute(select(tables.readings.c.part_number)).scalars().all()
+    assert len(readings) == 4 and "MAX2769ETI+" in readings
 
 
 def test_bad_rows_come_back_with_row_column_reason(

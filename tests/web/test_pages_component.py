@@ -97,3 +97,36 @@ def test_missing_component_is_a_404(analyst_client: RoleClient, sample_case: Sam
         f"/items/{sample_case.published}/components/C99/manufacturer", data={"manufacturer": "x"}
     )
     assert edit.status_code == 404
+
+
+def test_the_analysts_reason_is_kept_in_the_audit_entry(
+    store: Store, analyst_client: RoleClient, sample_case: SampleCase
+) -> None:
+    url = f"/items/{sample_case.published}/components/C3"
+    form = analyst_client.get(url).text
+    assert 'name="note"' in form  # the page's form sends the reason
+    reason = "logo and package match the MAX2769 datasheet photo"
+    answer = analyst_client.post(
+        f"{url}/manufacturer", data={"manufacturer": "Maxim Integrated", "note": f"  {reason} "}
+    )
+    assert answer.status_code == 200
+    (entry,) = entries(store, entity="component", limit=1)
+    assert entry.after is not None and entry.after["note"] == reason
+    assert entry.before == {"manufacturer": None}
+    # The same maker again with a new reason is a new judgement; without one, nothing changed.
+    analyst_client.post(f"{url}/manufacturer", data={"manufacturer": "Maxim Integrated"})
+    assert len(entries(store, entity="component", entity_key=f"{sample_case.published}/C3")) == 1
+    analyst_client.post(
+        f"{url}/manufacturer", data={"manufacturer": "Maxim Integrated", "note": "re-checked"}
+    )
+    latest = entries(store, entity="component", limit=1)[0]
+    assert latest.after is not None and latest.after["note"] == "re-checked"
+    assert "note" not in (latest.before or {})
+
+
+def test_a_note_too_long_is_refused(analyst_client: RoleClient, sample_case: SampleCase) -> None:
+    answer = analyst_client.post(
+        f"/items/{sample_case.published}/components/C3/manufacturer",
+        data={"manufacturer": "Maxim Integrated", "note": "x" * 2001},
+    )
+    assert answer.status_code == 422

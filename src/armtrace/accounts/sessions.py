@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from armtrace.accounts.passwords import hash_password, needs_rehash, verify_password
 from armtrace.accounts.secrets import csrf_for, digest, new_token, now, utc
@@ -113,18 +114,26 @@ def login(
     return Session(token=token, user=user, csrf_token=csrf_for(token), expires_at=expires)
 
 
+def _session_owner_query() -> Any:
+    sessions, users = accounts_tables.sessions, accounts_tables.users
+    return (
+        select(users, sessions.c.expires_at)
+        .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
+        .where(sessions.c.token_hash == bindparam("token_hash"))
+    )
+
+
+# Built once: it runs on every signed-in request (see tokens._TOKEN_OWNER).
+_SESSION_OWNER = _session_owner_query()
+
+
 def session_user(store: Store, token: str) -> User | None:
     """The enabled user a live session token belongs to, or None."""
-    sessions, users = accounts_tables.sessions, accounts_tables.users
     # Autocommit: a look-up on every request should cost one round trip, not three.
     with store.engine.connect() as conn:
         row = (
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            .execute(
-                select(users, sessions.c.expires_at)
-                .select_from(sessions.join(users, users.c.id == sessions.c.user_id))
-                .where(sessions.c.token_hash == digest(token))
-            )
+            .execute(_SESSION_OWNER, {"token_hash": digest(token)})
             .first()
         )
     if row is None or row._mapping["disabled"] or utc(row._mapping["expires_at"]) <= now():

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from armtrace.accounts.secrets import digest, new_token, now
 from armtrace.accounts.users import AccountError, User, get_user, user_from_row
@@ -125,18 +125,27 @@ def list_tokens(store: Store, user_name: str | None = None) -> list[ApiToken]:
     ]
 
 
+def _token_owner_query() -> Any:
+    tokens, users = accounts_tables.api_tokens, accounts_tables.users
+    return (
+        select(users)
+        .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
+        .where(tokens.c.token_hash == bindparam("token_hash"), tokens.c.revoked_at.is_(None))
+    )
+
+
+# Built once: it runs on every token request, and building a statement (and its cache key)
+# anew costs more CPU than executing it.
+_TOKEN_OWNER = _token_owner_query()
+
+
 def token_user(store: Store, token: str) -> User | None:
     """The enabled owner of a live API token, or None."""
-    tokens, users = accounts_tables.api_tokens, accounts_tables.users
     # Autocommit: a look-up on every request should cost one round trip, not three.
     with store.engine.connect() as conn:
         row = (
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            .execute(
-                select(users)
-                .select_from(tokens.join(users, users.c.id == tokens.c.user_id))
-                .where(tokens.c.token_hash == digest(token), tokens.c.revoked_at.is_(None))
-            )
+            .execute(_TOKEN_OWNER, {"token_hash": digest(token)})
             .first()
         )
     if row is None or row._mapping["disabled"]:

@@ -25,9 +25,8 @@ from sqlalchemy import Select, func, select
 
 from armtrace.analytics.scope import Scope
 from armtrace.errors import NotFound
-from armtrace.markings import origin as origin_names
 from armtrace.markings.normalise import clean_text, split_lines, split_tokens
-from armtrace.markings.origin import find_origin
+from armtrace.markings.origin import ORIGIN_WORDS, find_origin
 from armtrace.refdata.manufacturers import Manufacturer, Registry, load_registry
 from armtrace.refdata.vocabulary import chpl_tier, kind_for_text
 from armtrace.store import Store, tables
@@ -65,9 +64,18 @@ class Fact(NamedTuple):
     date_latest: datetime.date | None
     item_id: int
     incident_id: int
+    marking: str | None  # as typed (or read by OCR into the reading, not here)
+    description: str | None  # the analyst's words: HS codes and CHPL tiers come from it
 
 
 FACT_COLUMNS: tuple[str, ...] = Fact._fields
+# maker_id, maker_name, maker_source, company, company_name, company_country, owner, owner_name,
+# owner_country: what a maker entry or reading resolves to on a date.
+Maker = tuple[
+    str | None, str | None, str | None, str | None, str | None, str | None, str | None,
+    str | None, str | None,
+]  # fmt: skip
+MAX_CACHED = 200_000  # distinct values remembered per run; a bound on memory, not on correctness
 
 
 def base_query() -> Select[Any]:
@@ -130,14 +138,16 @@ def tier_for_description(description: str) -> str | None:
     return tiers.pop() if len(tiers) == 1 else None
 
 
-# Every word an origin phrase can contain (after armtrace.markings.origin's own normalisation:
-# dots and apostrophes dropped, upper case). Non-ASCII text always takes the full path, since
-# cleaning folds Cyrillic look-alike letters into Latin ones there.
-_ORIGIN_WORDS = frozenset(
-    word
-    for phrase in (*origin_names._NAMES, *origin_names._ALPHA3, *origin_names._MADE_IN)
-    for word in phrase.split()
-)
+_LETTERS = re.compile(r"[A-Z]+")
+_ELIDED = re.compile(r"[.'’]")  # origin.py drops these before matching ("P.R. CHINA")
+
+
+def _may_hold_origin(text: str) -> bool:
+    """False only for ASCII text with no word of any origin phrase (cannot hold one)."""
+    # Non-ASCII text always may: cleaning folds Cyrillic look-alike letters into Latin ones.
+    if not text.isascii():
+        return True
+    return not ORIGIN_WORDS.isdisjoint(_LETTERS.findall(_ELIDED.sub("", text.upper())))
 
 
 @lru_cache(maxsize=200_000)
@@ -145,17 +155,27 @@ def origin_of(marking: str) -> tuple[str | None, str | None]:
     """(origin text, ISO country) printed on a marking, as ``parse_marking`` finds it.
 
     Only the origin step of the parser (the first line with an origin phrase wins), since the
-    full parse costs ten times as much and a snapshot meets millions of distinct markings.
+    full parse costs ten times as much and a snapshot meets millions of distinct markings. Lines
+    are looked up once each (``_line_origin``): markings are mostly distinct, but their origin
+    lines ("MYS", "MADE IN CHINA") repeat.
     """
-    if marking.isascii() and not _ORIGIN_WORDS.intersection(
-        re.findall(r"[A-Z]+", re.sub(r"[.'’]", "", marking.upper()))
-    ):
-        return None, None  # no word of any origin phrase: skip the tokeniser (most markings)
-    for line in split_lines(clean_text(marking)):
-        found = find_origin([text.upper() for text, _ in split_tokens(line)])
+    if not _may_hold_origin(marking):
+        return None, None  # most markings: no tokenising at all
+    # For ASCII text, cleaning only collapses whitespace, which splitting ignores anyway.
+    for line in split_lines(marking if marking.isascii() else clean_text(marking)):
+        found = _line_origin(line)
         if found is not None:
-            return found.text, found.country
+            return found
     return None, None
+
+
+@lru_cache(maxsize=100_000)
+def _line_origin(line: str) -> tuple[str, str | None] | None:
+    """(origin text, ISO country) on one printed line, or None when it has no origin phrase."""
+    if not _may_hold_origin(line):
+        return None
+    found = find_origin([text.upper() for text, _ in split_tokens(line)])
+    return None if found is None else (found.text, found.country)
 
 
 class Resolver:
@@ -164,6 +184,7 @@ class Resolver:
     def __init__(self, registry: Registry | None = None) -> None:
         self.registry = registry or load_registry()
         self._names: dict[str, Manufacturer | None] = {}
+        self._makers: dict[tuple[str, str | None, datetime.date | None], Maker] = {}
 
     def _by_name(self, name: str) -> Manufacturer | None:
         if name not in self._names:
@@ -176,11 +197,12 @@ class Resolver:
         except NotFound:  # a reading made with an older registry: keep the id, country unknown
             return None
 
-    def fact(self, row: Any) -> Fact:
-        """One Fact from a ``base_query`` row."""
-        (cid, ckey, item, item_type, system, state, incident, when, where, exercise) = row[:10]
-        part, pkey, analyst, machine_id, marking, description, raw, earliest, latest = row[10:19]
-        analyst = (analyst or "").strip()
+    def _maker(self, analyst: str, machine_id: str | None, when: datetime.date | None) -> Maker:
+        """The nine maker fields of a Fact, computed once per distinct (entry, reading, date)."""
+        key = (analyst, machine_id, when)
+        found = self._makers.get(key)
+        if found is not None:
+            return found
         maker: Manufacturer | None = None
         name: str | None = None
         source: str | None = None
@@ -192,18 +214,28 @@ class Resolver:
         if maker is not None:
             company = self.registry.owner_on(maker.id, when) if when else maker
             owner = self.registry.current_owner(maker.id)
-        origin_text, origin_country = origin_of(marking) if marking else (None, None)
-        return Fact(
-            int(cid), ckey, item, item_type, system, state, incident, when, where, bool(exercise),
-            part, pkey,
+        found = (
             maker.id if maker else None, maker.name if maker else name, source,
             company.id if company else name, company.name if company else name,
             company.country if company else None,
             owner.id if owner else name, owner.name if owner else name,
             owner.country if owner else None,
-            origin_text, origin_country,
+        )  # fmt: skip
+        if len(self._makers) < MAX_CACHED:
+            self._makers[key] = found
+        return found
+
+    def fact(self, row: Any) -> Fact:
+        """One Fact from a ``base_query`` row."""
+        (cid, ckey, item, item_type, system, state, incident, when, where, exercise) = row[:10]
+        part, pkey, analyst, machine_id, marking, description, raw, earliest, latest = row[10:19]
+        return Fact(
+            int(cid), ckey, item, item_type, system, state, incident, when, where, bool(exercise),
+            part, pkey,
+            *self._maker((analyst or "").strip(), machine_id, when),
+            *(origin_of(marking) if marking else (None, None)),
             tier_for_description(description) if description else None,
-            raw, earliest, latest, int(row[19]), int(row[20]),
+            raw, earliest, latest, int(row[19]), int(row[20]), marking, description,
         )  # fmt: skip
 
 

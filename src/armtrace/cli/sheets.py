@@ -39,7 +39,7 @@ def import_command(
 
             report = import_sheet(store, file, on_progress=advance)
     if as_json:
-        print_json(report.__dict__)
+        print_json(report.as_json())
         return
     if report.changed == 0 and report.evidence_added == 0:
         err.print(f"{file}: nothing changed; the store already holds this sheet.")

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 # Country names as printed ("MADE IN ..." or alone), keyed without dots and with single spaces.
 # ISO 3166-1 alpha-2 codes: https://www.iso.org/iso-3166-country-codes.html
-_NAMES: dict[str, str | None] = {
+NAMES: dict[str, str | None] = {
     "CHINA": "CN", "PRC": "CN", "P R CHINA": "CN", "PR CHINA": "CN",
     "PEOPLES REPUBLIC OF CHINA": "CN",
     "TAIWAN": "TW", "TAIWAN ROC": "TW", "ROC": "TW",
@@ -44,15 +44,18 @@ _NAMES: dict[str, str | None] = {
 
 # Alpha-3 codes seen printed on components (ST prints "CHN", "PHL", ...). Deliberately short:
 # ARM, MAR, IND, CAN, ... collide with logos, month names and words on markings.
-_ALPHA3: dict[str, str] = {
+ALPHA3: dict[str, str] = {
     "CHN": "CN", "TWN": "TW", "MYS": "MY", "PHL": "PH", "THA": "TH", "SGP": "SG",
     "IDN": "ID", "VNM": "VN", "JPN": "JP", "KOR": "KR", "MEX": "MX", "CRI": "CR",
     "DEU": "DE", "FRA": "FR", "ITA": "IT", "MLT": "MT", "IRL": "IE", "GBR": "GB",
     "HKG": "HK", "ISR": "IL", "CZE": "CZ", "HUN": "HU", "PRT": "PT",
 }  # fmt: skip
 
-_MADE_IN = ("MADE IN", "ASSEMBLED IN", "PRODUCT OF", "MFD IN", "ASSY IN")
-_LONGEST_NAME = max(len(name.split()) for name in _NAMES)
+MADE_IN = ("MADE IN", "ASSEMBLED IN", "PRODUCT OF", "MFD IN", "ASSY IN")
+# Every word an origin phrase can contain, after this module's normalisation (dots and
+# apostrophes dropped, upper case): text with none of them cannot hold an origin phrase.
+ORIGIN_WORDS = frozenset(word for phrase in (*NAMES, *ALPHA3, *MADE_IN) for word in phrase.split())
+_LONGEST_NAME = max(len(name.split()) for name in NAMES)
 _WORD = re.compile(r"[A-Za-z.,'’]+")
 
 
@@ -73,18 +76,18 @@ def _key(text: str) -> str:
 
 def _phrase_country(key: str) -> tuple[bool, str | None]:
     """(is an origin phrase, country) for a normalised phrase."""
-    for prefix in _MADE_IN:
+    for prefix in MADE_IN:
         if key.startswith(prefix + " "):
             rest = key[len(prefix) + 1 :]
-            if rest in _NAMES:
-                return True, _NAMES[rest]
-            if rest in _ALPHA3:
-                return True, _ALPHA3[rest]
+            if rest in NAMES:
+                return True, NAMES[rest]
+            if rest in ALPHA3:
+                return True, ALPHA3[rest]
             return False, None
-    if key in _NAMES:
-        return True, _NAMES[key]
-    if key in _ALPHA3:
-        return True, _ALPHA3[key]
+    if key in NAMES:
+        return True, NAMES[key]
+    if key in ALPHA3:
+        return True, ALPHA3[key]
     return False, None
 
 

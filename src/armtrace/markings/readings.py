@@ -8,13 +8,14 @@ marking texts are identified once per run, since a campaign repeats the same par
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select, true
 
 from armtrace.markings.identify import Identification, identify
 from armtrace.markings.parse import parse_marking
@@ -27,6 +28,7 @@ _FOLD = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
 )
 STEM = 5
+KEY_CHUNK = 1000  # item keys per IN list: well under SQLite's and PostgreSQL's bound-parameter caps
 READING_COLUMNS = (
     "component_id", "part_number", "part_key", "part_stem", "manufacturer_id", "parent_id",
     "country", "date_raw", "date_earliest", "date_latest", "confidence", "why",
@@ -52,66 +54,109 @@ def registry_version() -> str:
 def identify_components(
     store: Store,
     *,
+    item_keys: Iterable[str] | None = None,
     registry: Registry | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     batch_size: int = 20_000,
     read_photo: PhotoReader | None = None,
 ) -> int:
-    """(Re)compute the reading of every component; returns how many were written.
+    """(Re)compute the readings of every component, or of the given items'; returns how many.
 
-    A component with no typed marking but a photo is read from the photo (hash-checked evidence)
-    by OCR; ``read_photo`` defaults to armtrace's offline OCR model.
+    ``item_keys`` limits the work to those items' components (an upload identifies what it just
+    imported); keys the store does not hold are ignored. A component with no typed marking but a
+    photo is read from the photo (hash-checked evidence) by OCR; ``read_photo`` defaults to
+    armtrace's offline OCR model.
     """
-    registry = registry or load_registry()
-    version = registry_version()
+    identifier = _Identifier(registry or load_registry(), read_photo, store)
+    if item_keys is None:
+        chunks: list[list[str] | None] = [None]
+    else:
+        wanted = sorted(set(item_keys))
+        chunks = [wanted[at : at + KEY_CHUNK] for at in range(0, len(wanted), KEY_CHUNK)]
+    written = 0
+    with store.engine.connect() as reader, store.begin() as writer:
+        total = sum(
+            reader.execute(
+                select(func.count()).select_from(_query(keys).order_by(None).subquery())
+            ).scalar_one()
+            for keys in chunks
+        )
+        for keys in chunks:
+            writer.execute(delete(tables.readings).where(_in_items(keys)))
+            batch: list[tuple[object, ...]] = []
+            result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(
+                _query(keys)
+            )
+            for component_id, typed, photo_sha, documented_on in result:
+                batch.append(identifier.row(component_id, typed, photo_sha, documented_on))
+                if len(batch) >= batch_size:
+                    written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+                    batch.clear()
+                    if on_progress:
+                        on_progress(written, total)
+            written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+        if on_progress:
+            on_progress(written, total)
+    return written
+
+
+def _identifiable() -> ColumnElement[bool]:
+    return or_(
+        tables.components.c.marking.is_not(None), tables.components.c.photo_sha256.is_not(None)
+    )
+
+
+def _in_items(keys: list[str] | None) -> ColumnElement[bool]:
+    """Readings of the named items' components (every reading when no keys are given)."""
+    if keys is None:
+        return true()
+    comp, it = tables.components, tables.items
+    ids = select(comp.c.id).join(it, it.c.id == comp.c.item_id).where(it.c.key.in_(keys))
+    return tables.readings.c.component_id.in_(ids)
+
+
+def _query(keys: list[str] | None) -> Select[Any]:
     comp, inc, it = tables.components, tables.incidents, tables.items
     query = (
         select(comp.c.id, comp.c.marking, comp.c.photo_sha256, inc.c.incident_date)
         .select_from(
             comp.join(it, it.c.id == comp.c.item_id).join(inc, inc.c.id == it.c.incident_id)
         )
-        .where(or_(comp.c.marking.is_not(None), comp.c.photo_sha256.is_not(None)))
+        .where(_identifiable())
         .order_by(comp.c.id)
     )
-    cache: dict[tuple[str, date | None], Identification] = {}
-    written = 0
-    with store.engine.connect() as reader, store.begin() as writer:
-        total = reader.execute(
-            select(func.count())
-            .select_from(comp)
-            .where(or_(comp.c.marking.is_not(None), comp.c.photo_sha256.is_not(None)))
-        ).scalar_one()
-        writer.execute(delete(tables.readings))
-        batch: list[tuple[object, ...]] = []
-        result = reader.execution_options(stream_results=True, yield_per=batch_size).execute(query)
-        for component_id, typed, photo_sha, documented_on in result:
-            source, ocr_text, marking = "marking", None, typed
-            if typed is None:
-                read_photo = read_photo or _offline_ocr
-                ocr_text, ocr_confidence = read_photo(store.evidence.read(photo_sha))
-                source, marking = "photo-ocr", ocr_text
-            key = (marking, documented_on)
-            found = cache.get(key)
-            if found is None:
-                found = identify(marking, registry=registry, documented_on=documented_on)
-                if len(cache) < 200_000:
-                    cache[key] = found
-            row = _row(component_id, found, version)
-            if source == "photo-ocr":
-                why = f"marking read from photo {photo_sha[:12]} by OCR ({ocr_confidence:.2f}): "
-                row = (*row[:11], why + found.why, version, source, ocr_text)
-            else:
-                row = (*row, source, None)
-            batch.append(row)
-            if len(batch) >= batch_size:
-                written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
-                batch.clear()
-                if on_progress:
-                    on_progress(written, total)
-        written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
-        if on_progress:
-            on_progress(written, total)
-    return written
+    return query if keys is None else query.where(it.c.key.in_(keys))
+
+
+class _Identifier:
+    """Identifies markings for one run, once per distinct (marking, incident date)."""
+
+    def __init__(self, registry: Registry, read_photo: PhotoReader | None, store: Store) -> None:
+        self.registry, self.read_photo, self.store = registry, read_photo, store
+        self.version = registry_version()
+        self.cache: dict[tuple[str, date | None], Identification] = {}
+
+    def row(
+        self, component_id: int, typed: str | None, photo_sha: str | None, on: date | None
+    ) -> tuple[object, ...]:
+        """The readings row of one component."""
+        ocr_text, marking, ocr_why = None, typed, ""
+        if typed is None:
+            assert photo_sha is not None  # the query keeps only components with one or the other
+            self.read_photo = self.read_photo or _offline_ocr
+            ocr_text, ocr_confidence = self.read_photo(self.store.evidence.read(photo_sha))
+            marking = ocr_text
+            ocr_why = f"marking read from photo {photo_sha[:12]} by OCR ({ocr_confidence:.2f}): "
+        assert marking is not None
+        found = self.cache.get((marking, on))
+        if found is None:
+            found = identify(marking, registry=self.registry, documented_on=on)
+            if len(self.cache) < 200_000:
+                self.cache[(marking, on)] = found
+        row = _row(component_id, found, self.version)
+        if ocr_text is not None:
+            return (*row[:11], ocr_why + found.why, self.version, "photo-ocr", ocr_text)
+        return (*row, "marking", None)
 
 
 def _offline_ocr(image: bytes) -> tuple[str, float]:

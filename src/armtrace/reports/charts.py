@@ -6,6 +6,8 @@ Invariants:
 - Every piece of text that comes from data is escaped; a label cannot inject markup.
 - Element ids derive from the chart's content, so the same data gives byte-identical output.
 - Values must be finite and not negative (counts and shares); anything else is a ValueError.
+- A bar label never runs past the chart's left edge: one too wide for ``LABEL_ROOM`` is cut at
+  the end with an ellipsis, and its full text is the element's ``<title>`` (tooltip).
 """
 
 from __future__ import annotations
@@ -22,7 +24,20 @@ AXIS_COLOUR = "#4a5568"
 WIDTH = 640
 ROW_HEIGHT = 22
 LABEL_WIDTH = 240
-MAX_LABEL_CHARS = 30
+LABEL_SIZE = 12  # px
+LABEL_ROOM = LABEL_WIDTH - 6 - 8  # label ends 6 px before its bar and keeps 8 px from the edge
+# Advance widths of printable ASCII (space to "~") in thousandths of an em, from DejaVu Sans
+# (PIL ImageFont.getlength on DejaVuSans.ttf): wider than system-ui, Segoe UI or Roboto, and the
+# font WeasyPrint falls back to on Debian, so a label that fits with these widths fits anywhere.
+_ASCII_WIDTHS = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636,
+    636, 636, 636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632,
+    575, 775, 752, 295, 295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685,
+    611, 685, 390, 337, 390, 838, 500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579,
+    278, 974, 634, 612, 635, 635, 411, 521, 392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+)  # fmt: skip
+_OTHER_WIDTH = 1000  # any other character: a full em (CJK is; accented Latin and Cyrillic less)
+ELLIPSIS = "…"  # 1000 thousandths in DejaVu Sans
 
 
 def svg_id(kind: str, *parts: object) -> str:
@@ -62,8 +77,26 @@ def with_unit(value: float, unit: str) -> str:
     return f"{number(value)} {unit}"
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL_CHARS else label[: MAX_LABEL_CHARS - 1].rstrip() + "…"
+def text_width(text: str, size: float = LABEL_SIZE) -> float:
+    """An upper estimate of the text's width in px at ``size`` px (see ``_ASCII_WIDTHS``)."""
+    thousandths = sum(
+        _ASCII_WIDTHS[ord(ch) - 32] if 32 <= ord(ch) < 127 else _OTHER_WIDTH for ch in text
+    )
+    return thousandths * size / 1000
+
+
+def fit_label(label: str, room: float = LABEL_ROOM, size: float = LABEL_SIZE) -> str:
+    """The label as it fits in ``room`` px: whole, or cut at the end with an ellipsis."""
+    if text_width(label, size) <= room:
+        return label
+    budget = room - text_width(ELLIPSIS, size)
+    kept, used = 0, 0.0
+    for ch in label:
+        used += text_width(ch, size)
+        if used > budget:
+            break
+        kept += 1
+    return label[:kept].rstrip() + ELLIPSIS
 
 
 def _empty(ident: str, title: str) -> str:
@@ -94,8 +127,9 @@ def bar_chart(rows: Sequence[tuple[str, float]], *, title: str, unit: str = "") 
         y = top + index * ROW_HEIGHT
         length = max(value / largest * span, 1.0 if value else 0.0)
         parts.append(
-            f'<g><text x="{LABEL_WIDTH - 6}" y="{y + 15}" font-size="12" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(_short(label))}</text>"
+            f'<g><text x="{LABEL_WIDTH - 6}" y="{y + 15}" font-size="{LABEL_SIZE}" '
+            'text-anchor="end">'
+            f"<title>{escape(label)}</title>{escape(fit_label(label))}</text>"
             f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW_HEIGHT - 6}" '
             f'fill="{BAR_COLOUR}"/>'
             f'<text x="{LABEL_WIDTH + length + 5:.1f}" y="{y + 15}" font-size="12" '

@@ -5,6 +5,8 @@ Invariants:
   shapes look right at the latitudes shown; the view fits the points with a margin.
 - Only country rings that overlap the view are drawn, which keeps a regional map small.
 - Every label is escaped; every point carries its label as a tooltip and in the description.
+- A label's halo is a separate, aria-hidden text element drawn before it (under it): no SVG
+  feature that a renderer may ignore decides whether the label is visible.
 - Callers decide what may be shown: a point passed in is drawn where it says (round the
   coordinates first for audiences that must not see exact places).
 """
@@ -24,6 +26,8 @@ LAND = "#e2e8f0"
 BORDER = "#a0aec0"
 SEA = "#f7fafc"
 POINT = "#c53030"
+LABEL = "#1a202c"
+HALO = "#fff"  # drawn under each label so it reads over borders and land
 MIN_SPAN = 24.0  # degrees of longitude; a single point still shows its region
 MAX_LABELS = 12  # beyond this the labels overlap; tooltips and the description still name them
 
@@ -137,9 +141,13 @@ def points_map(
         if len(points) <= MAX_LABELS:
             anchor = "end" if x > width * 0.75 else "start"
             dx = -8 if anchor == "end" else 8
+            place = f'x="{x + dx:.1f}" y="{y + 4:.1f}" font-size="11" text-anchor="{anchor}"'
+            # The white halo is its own text element underneath, not ``paint-order="stroke"``:
+            # WeasyPrint ignores paint-order and would paint the halo over the letters in PDFs.
             mark += (
-                f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" font-size="11" text-anchor="{anchor}" '
-                f'paint-order="stroke" stroke="#fff" stroke-width="3">{label}</text>'
+                f'<text {place} fill="{HALO}" stroke="{HALO}" stroke-width="3" '
+                f'stroke-linejoin="round" aria-hidden="true">{label}</text>'
+                f'<text {place} fill="{LABEL}">{label}</text>'
             )
         if point.href:
             mark = f'<a href="{escape(point.href)}" aria-label="{label}">{mark}</a>'

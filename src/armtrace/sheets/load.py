@@ -7,9 +7,10 @@ import (no conflict is possible) and an upsert for items the store already held.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -36,10 +37,37 @@ COMPONENT_COLUMNS = (
     "notes",
 )
 
+
+@dataclass(frozen=True)
+class PlainBlock:
+    """Consecutive photo-less components of one item, as columns (from the columnar CSV path)."""
+
+    item: str
+    keys: list[str]
+    marking: list[str | None]
+    description: list[str | None]
+    manufacturer: list[str | None]
+    notes: list[str | None]
+
+    def rows(self, item_id: int) -> Iterator[tuple[Any, ...]]:
+        """The block as component rows of the item with this id (tuples built in C by zip)."""
+        return zip(
+            repeat(item_id),
+            self.keys,
+            self.marking,
+            self.description,
+            self.manufacturer,
+            repeat(None),
+            repeat(None),
+            self.notes,
+            strict=False,
+        )
+
+
 # A pending component: [item_key, component_key, marking, description, manufacturer, photo,
-# photo_sha256, notes]. A list, so that writing it swaps the item key for the item's id in place
-# instead of building a second row per component.
-Pending = list[Any]
+# photo_sha256, notes], or a PlainBlock of many. A list, so that writing it swaps the item key
+# for the item's id in place instead of building a second row per component.
+Pending = list[Any] | PlainBlock
 
 
 @dataclass
@@ -79,9 +107,34 @@ class Loader:
         """Merge items by key; an item the store holds under another incident is an error."""
         if not rows:
             return []
+        unknown = [k for k in rows if k not in self.item_ids]
+        errors = self._conflicts(rows, first_rows, unknown)
+        if errors:
+            return errors
+        t = tables.items
+        payload = [
+            {
+                "key": key,
+                "incident_id": self.incident_ids[v[0]],
+                "item_type": v[1],
+                "item_markings": v[2],
+                "weapon_system": v[3],
+                "notes": v[4],
+            }
+            for key, v in rows.items()
+        ]
+        self.changed += upsert_merge(self.conn, t, "key", payload)
+        for chunk in _chunks(unknown):
+            for key, ident in self.conn.execute(select(t.c.key, t.c.id).where(t.c.key.in_(chunk))):
+                self.item_ids[key] = ident
+        return []
+
+    def _conflicts(
+        self, rows: dict[str, list[Any]], first_rows: dict[str, int], unknown: list[str]
+    ) -> list[RowError]:
+        """Items the store already holds under another incident; notes which items are new."""
         t, inc = tables.items, tables.incidents
         errors: list[RowError] = []
-        unknown = [k for k in rows if k not in self.item_ids]
         existing: dict[str, str] = {}
         for chunk in _chunks(unknown):
             query = (
@@ -102,24 +155,7 @@ class Loader:
                         f"item {key!r} is already stored under incident {existing[key]!r}",
                     )
                 )
-        if errors:
-            return errors
-        payload = [
-            {
-                "key": key,
-                "incident_id": self.incident_ids[v[0]],
-                "item_type": v[1],
-                "item_markings": v[2],
-                "weapon_system": v[3],
-                "notes": v[4],
-            }
-            for key, v in rows.items()
-        ]
-        self.changed += upsert_merge(self.conn, t, "key", payload)
-        for chunk in _chunks(unknown):
-            for key, ident in self.conn.execute(select(t.c.key, t.c.id).where(t.c.key.in_(chunk))):
-                self.item_ids[key] = ident
-        return []
+        return errors
 
     def write_components(self, pending: list[Pending]) -> Callable[[], None] | None:
         """Append components of new items; upsert those of items the store already held.
@@ -131,10 +167,13 @@ class Loader:
         """
         ids = self.item_ids
         new = self.new_items
-        fresh: list[Pending] = []
-        merge: list[Pending] = []
+        fresh: list[Any] = []
+        merge: list[Any] = []
         add_fresh, add_merge = fresh.append, merge.append
         for row in pending:
+            if isinstance(row, PlainBlock):
+                (fresh if row.item in new else merge).extend(row.rows(ids[row.item]))
+                continue
             item = row[0]
             row[0] = ids[item]
             if item in new:
@@ -158,3 +197,22 @@ class Loader:
 
 def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:
     return [keys[i : i + size] for i in range(0, len(keys), size)]
+
+
+class CheckingLoader(Loader):
+    """Finds the errors Loader would, writing nothing: rescanning a file that will be refused."""
+
+    def write_incidents(self, rows: dict[str, list[Any]]) -> None:
+        """Nothing to check: incidents merge with anything."""
+
+    def write_items(self, rows: dict[str, list[Any]], first_rows: dict[str, int]) -> list[RowError]:
+        """Report items stored under another incident, as Loader.write_items does."""
+        unknown = [k for k in rows if k not in self.item_ids]
+        errors = self._conflicts(rows, first_rows, unknown)
+        if not errors:
+            self.item_ids.update(dict.fromkeys(unknown, -1))
+        return errors
+
+    def write_components(self, pending: list[Pending]) -> Callable[[], None] | None:
+        """Nothing to check: duplicates are found at the end of the scan."""
+        return None

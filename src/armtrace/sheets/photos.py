@@ -43,7 +43,11 @@ class PhotoIntake:
         path = path.resolve()
         if path in self.by_path:
             return self.by_path[path]
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as exc:  # e.g. a name too long for the file system: the cell is wrong
+            raise FieldError(f"photo file {cell!r} cannot be opened ({exc.strerror})") from None
+        if not found:
             raise FieldError(f"photo file {cell!r} was not found (looked at {path})")
         if not store:
             return None

@@ -174,19 +174,20 @@ def upsert_merge(
     if not rows:
         return 0
     insert_fn = pg_insert if is_postgres(conn) else sqlite_insert
-    changed = 0
-    for start in range(0, len(rows), 500):
-        stmt = insert_fn(table).values(rows[start : start + 500])
-        updates: dict[str, Any] = {}
-        for name in rows[0]:
-            if name == key:
-                continue
-            if name in sticky_true:
-                updates[name] = or_(stmt.excluded[name], table.c[name])
-            else:
-                updates[name] = func.coalesce(stmt.excluded[name], table.c[name])
-        differs = or_(*[table.c[n].is_distinct_from(v) for n, v in updates.items()])
-        stmt = stmt.on_conflict_do_update(index_elements=[key], set_=updates, where=differs)
-        # RETURNING counts written rows on both dialects (psycopg reports rowcount -1 here).
-        changed += len(conn.execute(stmt.returning(table.c[key])).all())
+    # One single-row statement run over all rows: SQLAlchemy compiles it once and batches the
+    # rows itself ("insertmanyvalues"); a multi-VALUES statement per chunk was compiled anew
+    # for every chunk size, which cost more than the writes.
+    stmt = insert_fn(table)
+    updates: dict[str, Any] = {}
+    for name in rows[0]:
+        if name == key:
+            continue
+        if name in sticky_true:
+            updates[name] = or_(stmt.excluded[name], table.c[name])
+        else:
+            updates[name] = func.coalesce(stmt.excluded[name], table.c[name])
+    differs = or_(*[table.c[n].is_distinct_from(v) for n, v in updates.items()])
+    stmt = stmt.on_conflict_do_update(index_elements=[key], set_=updates, where=differs)
+    # RETURNING counts written rows on both dialects (psycopg reports rowcount -1 here).
+    changed = len(conn.execute(stmt.returning(table.c[key]), rows).all())
     return changed

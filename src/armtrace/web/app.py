@@ -2,12 +2,15 @@
 
 Invariants:
 - Every module in ``armtrace.web.api`` and ``armtrace.web.pages`` with a module-level
-  ``router`` is included, in name order: dropping a file into either package serves it.
+  ``router`` is included, in name order (the hot read routes of ``HOT_MODULES`` first): dropping
+  a file into either package serves it. No two routes share a method and path, so the order
+  never changes which route answers.
 - The store is opened once per app (in the lifespan) and closed on shutdown; an app built
   around a given store (tests) leaves closing it to the caller.
 - ``authenticate`` runs before every route, so ``request.state.user`` is always set.
 - Library errors become HTTP answers in one place: NotFound 404, rejected imports 422 with
-  row-level errors, any other ArmtraceError 400 with its message.
+  row-level errors, any other ArmtraceError 400 with its message. Errors on pages requested by
+  a browser (Accept: text/html) render ``error.html``; ``/api`` always answers JSON.
 """
 
 from __future__ import annotations
@@ -21,9 +24,12 @@ from types import ModuleType
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 
 from armtrace.errors import ArmtraceError, ImportRejected, NotFound
 from armtrace.refdata.manufacturers import load_registry
@@ -31,14 +37,20 @@ from armtrace.settings import Settings, load_settings
 from armtrace.store import Store
 from armtrace.web.config import WebConfig, load_web_config
 from armtrace.web.deps import NotSignedIn, authenticate
+from armtrace.web.error_pages import error_response, is_api, wants_html
 from armtrace.web.limits import BodyLimit
 
 STATIC = Path(__file__).parent / "static"
 ROUTER_PACKAGES = ("armtrace.web.api", "armtrace.web.pages")
+# Matched first: FastAPI tries routes one by one, and these are the most requested reads.
+HOT_MODULES = ("armtrace.web.api.items", "armtrace.web.api.incidents")
 
 
 def router_modules() -> Iterator[ModuleType]:
-    """Every module of the router packages that has a module-level ``router``."""
+    """Every module of the router packages that has a module-level ``router``, the hot read
+    routes first, then the rest in name order."""
+    for name in HOT_MODULES:
+        yield importlib.import_module(name)
     for package_name in ROUTER_PACKAGES:
         try:
             package = importlib.import_module(package_name)
@@ -46,7 +58,8 @@ def router_modules() -> Iterator[ModuleType]:
             continue
         for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
             module = importlib.import_module(f"{package_name}.{info.name}")
-            if isinstance(getattr(module, "router", None), APIRouter):
+            hot = module.__name__ in HOT_MODULES
+            if not hot and isinstance(getattr(module, "router", None), APIRouter):
                 yield module
 
 
@@ -95,11 +108,6 @@ def create_app(
     return app
 
 
-def is_api(request: Request) -> bool:
-    """Whether a request is for the JSON API rather than a page."""
-    return request.url.path.startswith("/api")
-
-
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, exc: NotSignedIn) -> Response:
@@ -108,9 +116,26 @@ def _install_error_handlers(app: FastAPI) -> None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code in (204, 304):  # no body allowed
+            return Response(status_code=exc.status_code, headers=headers)
+        return error_response(request, exc.status_code, str(exc.detail), headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if not wants_html(request):
+            return await request_validation_exception_handler(request, exc)
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}"
+            for e in exc.errors()
+        )
+        return error_response(request, 422, problems)
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Response:
-        return JSONResponse({"detail": str(exc)}, 404)
+        return error_response(request, 404, str(exc))
 
     @app.exception_handler(ImportRejected)
     async def rejected(request: Request, exc: ImportRejected) -> Response:
@@ -118,8 +143,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             {"row": e.row, "column": e.column, "reason": e.reason, "file": e.file}
             for e in getattr(exc, "errors", [])
         ]
-        return JSONResponse({"detail": str(exc), "errors": errors}, 422)
+        return error_response(request, 422, str(exc), extra={"errors": errors})
 
     @app.exception_handler(ArmtraceError)
     async def user_error(request: Request, exc: ArmtraceError) -> Response:
-        return JSONResponse({"detail": str(exc)}, 400)
+        return error_response(request, 400, str(exc))

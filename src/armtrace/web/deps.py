@@ -184,6 +184,24 @@ def require_user(permission: Permission) -> Callable[[Request], Awaitable[User]]
     return check
 
 
+@dataclass(frozen=True)
+class ReadContext:
+    """What a read route needs, resolved by one dependency: the store and the audience."""
+
+    store: Store
+    audience: Audience
+
+
+async def read_context(request: Request) -> ReadContext:
+    """READ_PUBLISHED checked (anonymous requests pass), then the store and the audience.
+
+    Hot read routes take this one dependency instead of three (store, audience, permission):
+    FastAPI's dependency solving costs CPU per dependency on every request.
+    """
+    user = check_permission(request, Permission.READ_PUBLISHED)
+    return ReadContext(request.app.state.store, audience_for(user))
+
+
 def start_session(response: Response, session: Session, config: WebConfig) -> None:
     """Set the session cookie: HttpOnly, SameSite=Lax, Secure when configured."""
     response.set_cookie(
@@ -216,3 +234,4 @@ Judge = Annotated[User, Depends(require_user(Permission.JUDGE))]
 Reporter = Annotated[User, Depends(require_user(Permission.REPORT))]
 Admin = Annotated[User, Depends(require_user(Permission.ADMIN))]
 SignedIn = Annotated[User, Depends(require_user(Permission.READ_PUBLISHED))]
+ReadAccess = Annotated[ReadContext, Depends(read_context)]

@@ -44,6 +44,7 @@ from armtrace.reports.document.tally import CompanyTally, Tally, fill_places, ta
 from armtrace.reports.document.tally_parquet import tally_parquet
 from armtrace.reports.maps import MapPoint, points_map
 from armtrace.store import Store
+from armtrace.visibility import unpublished_reference_keys, withhold_item_names
 
 MAX_BARS = 15
 MAX_PHOTOS = 12
@@ -301,7 +302,7 @@ def build_report(
         sightings=sightings if isinstance(sightings, list) else [],
         map=_map(tally, request.public),
         dating=analysis.dating(store, items) if store else Unavailable("needs the store"),
-        attribution=analysis.attribution(store, unattributed) if store else Unavailable(
+        attribution=_attribution(store, unattributed, request.public) if store else Unavailable(
             "needs the store"),
         links=_links(store, tally, request.public),
         photos=photos,
@@ -319,3 +320,14 @@ def build_report(
         },
         notes=[*notes, *photo_notes],
     )  # fmt: skip
+
+
+def _attribution(
+    store: Store, items: list[str], public: bool
+) -> list[dict[str, Any]] | Unavailable:
+    # Attribution texts name the reference items they compare with; a public report must not
+    # name one that is not published.
+    found = analysis.attribution(store, items)
+    if not public or isinstance(found, Unavailable):
+        return found
+    return list(withhold_item_names(found, unpublished_reference_keys(store)))

@@ -11,7 +11,6 @@ Invariants:
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Literal
 
@@ -29,8 +28,6 @@ from armtrace.reports.document.model import (
 from armtrace.store import Store
 
 Format = Literal["html", "pdf"]
-# WeasyPrint ignores SVG paint-order, so a label's white halo would be painted over its letters.
-_HALO = re.compile(r'(<text\b[^>]*?) paint-order="stroke" stroke="#fff+" stroke-width="[0-9.]+"')
 MAX_COMPANY_ROWS = 60  # a campaign can involve hundreds of makers; the rest are summed up
 
 
@@ -68,8 +65,7 @@ def render_pdf(report: Report) -> bytes:
     """The report as PDF, rendered by WeasyPrint from the same HTML."""
     from weasyprint import HTML
 
-    html = _HALO.sub(r"\1", render_html(report))
-    pdf = HTML(string=html).write_pdf()
+    pdf = HTML(string=render_html(report)).write_pdf()
     if pdf is None:
         raise ReportError("WeasyPrint produced no PDF")
     return bytes(pdf)

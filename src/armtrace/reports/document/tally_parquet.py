@@ -1,18 +1,26 @@
 """Count a campaign's components from a Parquet fact file with DuckDB (tens of millions of rows).
 
 Gives the same ``Tally`` as ``tally_store`` for the columns the file has: companies, countries,
-date codes by month, incidents and places. HS codes need the ``description`` column and photos
-need ``photo_sha256``; without them those parts stay empty and the report says so.
+date codes by month, incidents and places. HS codes need the ``description`` column (snapshots
+and ``armtrace export x.parquet`` carry it); places come from the file's ``latitude``,
+``longitude`` and ``place`` columns (an export) or from the ``incidents.parquet`` beside it (a
+snapshot directory). Photos need the store; without them those parts stay empty and the report
+says so.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from armtrace.reports.campaign import CampaignFilter, connect_facts, filter_sql
 from armtrace.reports.document.tally import CompanyTally, Place, Tally, hs_codes_for
 
-TOP_DESCRIPTIONS = 20  # per company: HS codes come from its most common descriptions
+# Per company, HS codes come from its most common descriptions: free-text descriptions can be
+# nearly unique per row in a big campaign, and the rare ones rarely name another kind of part.
+TOP_DESCRIPTIONS = 200
 
 
 def tally_parquet(source: str, flt: CampaignFilter, *, threads: int | None = None) -> Tally:
@@ -48,12 +56,16 @@ def tally_parquet(source: str, flt: CampaignFilter, *, threads: int | None = Non
         if "description" in columns:
             rows = run(
                 "SELECT company, description FROM (SELECT company, description, row_number() "
-                "OVER (PARTITION BY company ORDER BY count(*) DESC) AS r FROM scoped "
-                "WHERE company IS NOT NULL AND description IS NOT NULL GROUP BY ALL) "
+                "OVER (PARTITION BY company ORDER BY n DESC, description) AS r FROM ("
+                "SELECT company, description, count(*) AS n FROM scoped "
+                "WHERE company IS NOT NULL AND description IS NOT NULL GROUP BY 1, 2)) "
                 f"WHERE r <= {TOP_DESCRIPTIONS}"
             )
+            codes: dict[str, tuple[str, ...]] = {}  # descriptions repeat across companies
             for key, description in rows:
-                tally.companies[key].hs_codes.update(hs_codes_for(description))
+                if description not in codes:
+                    codes[description] = hs_codes_for(description)
+                tally.companies[key].hs_codes.update(codes[description])
         for month, count in run(
             "SELECT date_trunc('month', date_latest)::DATE, count(*) FROM scoped "
             "WHERE date_latest IS NOT NULL GROUP BY 1"
@@ -61,11 +73,12 @@ def tally_parquet(source: str, flt: CampaignFilter, *, threads: int | None = Non
             tally.date_codes[month] = int(count)
         place = ", any_value(latitude), any_value(longitude), any_value(place)"
         has_place = {"latitude", "longitude", "place"} <= columns
+        beside = {} if has_place else _snapshot_places(source)
         for row in run(
             f"SELECT incident_key, any_value(incident_date), bool_or(exercise)"
             f"{place if has_place else ''} FROM scoped GROUP BY incident_key"
         ):
-            lat, lon, where_text = row[3:6] if has_place else (None, None, None)
+            lat, lon, where_text = row[3:6] if has_place else beside.get(row[0], (None,) * 3)
             tally.incidents[row[0]] = Place(row[0], row[1], lat, lon, where_text, bool(row[2]))
         for item, system in run(
             "SELECT item_key, any_value(weapon_system) FROM scoped GROUP BY item_key"
@@ -79,3 +92,18 @@ def tally_parquet(source: str, flt: CampaignFilter, *, threads: int | None = Non
     finally:
         conn.close()
     return tally
+
+
+def _snapshot_places(source: str) -> dict[str, tuple[Any, Any, Any]]:
+    """(latitude, longitude, place) by incident key from a snapshot's incidents.parquet."""
+    path = Path(source).with_name("incidents.parquet")
+    if not path.is_file():
+        return {}
+    wanted = ["incident_key", "latitude", "longitude", "place"]
+    if not set(wanted) <= set(pq.read_schema(path).names):
+        return {}  # a snapshot written before incidents carried coordinates
+    table = pq.read_table(path, columns=wanted).to_pydict()
+    return {
+        key: (lat, lon, place)
+        for key, lat, lon, place in zip(*(table[name] for name in wanted), strict=True)
+    }

@@ -6,9 +6,11 @@ run's own checks, which hold every rule and message.
 
 from __future__ import annotations
 
+import os
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+from armtrace.errors import ArmtraceError
 from armtrace.model.sheet import (
     COMPONENT_FIELDS,
     GENERATED_ID_PREFIX,
@@ -17,7 +19,15 @@ from armtrace.model.sheet import (
     MAX_KEY_LENGTH,
     MAX_TEXT_LENGTH,
 )
+from armtrace.sheets.importer.columnar import (
+    Rejected,
+    eligible,
+    may_hold_blank_lines,
+    scan_columnar,
+)
 from armtrace.sheets.importer.report import ProgressFn
+from armtrace.sheets.load import CheckingLoader
+from armtrace.sheets.readers import CSVReader, SheetError
 from armtrace.sheets.validate import (
     FieldError,
     parse_key,
@@ -27,6 +37,10 @@ if TYPE_CHECKING:
     from armtrace.sheets.importer.run import _Run
 
 
+class ReadersDisagree(ArmtraceError):
+    """The two CSV readers disagreed about a file; the import is refused to stay safe."""
+
+
 class _NulGuard:
     seen = True
 
@@ -34,6 +48,8 @@ class _NulGuard:
 # Readers that cannot rule out NUL characters (JSON may spell one as \\u0000) check every cell.
 _ALWAYS_CHECK = _NulGuard()
 _UNSET = object()
+# Tests and bench/import.py switch the columnar CSV path off to compare it with the per-row loop.
+COLUMNAR = os.environ.get("ARMTRACE_IMPORT_COLUMNAR", "1") != "0"
 
 
 def _has_nul(*cells: str | None) -> bool:
@@ -48,6 +64,56 @@ def scan_rows(
     batch: int,
     on_progress: ProgressFn | None,
 ) -> None:
+    """Scan the rows: CSV through the columnar path when it reads the file alike, else per row."""
+    if not (COLUMNAR and run.probe is None and isinstance(reader, CSVReader)):
+        row_loop(run, reader, col, pad, batch, on_progress)
+        return
+    width = len(reader.header)
+    if may_hold_blank_lines(reader.path) and not eligible(reader.path, width, col):
+        row_loop(run, reader, col, pad, batch, on_progress)
+        return
+    try:
+        scan_columnar(run, reader.path, col, width, batch, on_progress)
+    except Rejected as exc:
+        _report_row_by_row(run, reader, col, pad, batch, exc)
+
+
+def _report_row_by_row(
+    run: _Run, reader: Any, col: dict[str, int], pad: bool, batch: int, cause: Rejected
+) -> None:
+    # The per-row reader refuses this file, so nothing will be written: what was written so far
+    # is rolled back with the transaction. A fresh, read-only run rescans it for the exact report.
+    run._wait_for_writes()  # a background COPY must not share the connection with the rescan
+    fresh = type(run)(run.store, run.path, run.actor, run.exercise, run.today)
+    # It checks items against the store as the per-row import would, and shares the photo
+    # intake so that photos stored meanwhile are removed with the rollback.
+    fresh.loader = CheckingLoader(run.loader.conn, run.file) if run.loader else None
+    fresh.photos = run.photos
+    try:
+        row_loop(fresh, reader, col, pad, batch, None)
+    except SheetError as exc:  # as _Run.scan records it
+        fresh.error(exc.error.row, exc.error.column, exc.error.reason)
+    if not fresh.error_count:
+        raise ReadersDisagree(
+            f"{run.file}: the fast CSV reader refused the file ({cause}) but the "
+            "row-by-row reader did not; nothing was written; please report this"
+        )
+    run.writing = False
+    run.pending.clear()
+    run.errors, run.error_count = fresh.errors, fresh.error_count
+    run.hashes, run.hash_rows = fresh.hashes, fresh.hash_rows
+    run.rows, run.components = fresh.rows, fresh.components
+
+
+def row_loop(
+    run: _Run,
+    reader: Any,
+    col: dict[str, int],
+    pad: bool,
+    batch: int,
+    on_progress: ProgressFn | None,
+) -> None:
+    """The per-row loop: every format, and CSV files the columnar path does not take."""
     # The hot loop: millions of rows, so lookups are bound to locals and the common case (a
     # clean row of a known incident and item, no photo) is checked inline. Any row off that
     # path goes through _incident, _item and _component, which hold the rules and messages.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ProgressFn = Callable[[int, int], None]
 MAX_ERRORS_KEPT = 1000
@@ -21,3 +21,18 @@ class ImportReport:
     changed: int  # rows inserted or updated in the store; 0 when the store already held the file
     evidence_added: int
     seconds: float
+    # Keys of the items the file holds, so a caller can identify just those (not in JSON output).
+    item_keys: tuple[str, ...] = field(default=(), repr=False)
+
+    def as_json(self) -> dict[str, object]:
+        """The report as JSON values, without the item keys (a large file names thousands)."""
+        return {
+            "file": self.file,
+            "rows": self.rows,
+            "incidents": self.incidents,
+            "items": self.items,
+            "components": self.components,
+            "changed": self.changed,
+            "evidence_added": self.evidence_added,
+            "seconds": self.seconds,
+        }

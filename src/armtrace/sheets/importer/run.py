@@ -309,6 +309,7 @@ class _Run:
             rows=self.rows,
             incidents=len(self.incidents),
             items=len(self.items),
+            item_keys=tuple(self.items),
             components=self.components,
             changed=changed,
             evidence_added=self.photos.added,

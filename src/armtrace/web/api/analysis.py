@@ -15,12 +15,12 @@ from pydantic import BaseModel, Field
 from armtrace.analytics.scope import Scope
 from armtrace.attribution.judgements import judge_link
 from armtrace.attribution.linking import link_clusters, links_for_item
-from armtrace.attribution.score import attribute
 from armtrace.attribution.serials import search_serials
 from armtrace.attribution.sightings import first_sightings
 from armtrace.dating.items import item_dating
 from armtrace.reports.summary import summarise
 from armtrace.web.deps import AudienceDep, DraftReader, Judge, Reader, StoreDep
+from armtrace.web.records.attribution import attribution_for
 from armtrace.web.records.reads import require_visible, visible_item_keys
 from armtrace.web.visibility import public_view
 
@@ -60,9 +60,10 @@ def dating(key: str, store: StoreDep, audience: AudienceDep, _: Reader) -> dict[
 
 @router.get("/items/{key}/attribution")
 def attribution(key: str, store: StoreDep, audience: AudienceDep, _: Reader) -> dict[str, Any]:
-    """Ranked weapon-system candidates with the features behind each score."""
+    """Ranked weapon-system candidates with the features behind each score (unpublished
+    reference items unnamed for viewers)."""
     require_visible(store, audience, key)
-    return attribute(store, key).as_json()
+    return attribution_for(store, audience, key)
 
 
 @router.get("/items/{key}/links")

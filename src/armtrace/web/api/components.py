@@ -33,6 +33,7 @@ class ManufacturerJudgement(BaseModel):
     """An analyst's identification of the maker (null withdraws it)."""
 
     manufacturer: str | None = Field(max_length=300)
+    note: str | None = Field(None, max_length=2000)  # why: kept in the audit entry
 
 
 @router.get("/{key}")
@@ -67,5 +68,6 @@ def judge_manufacturer(
     item: str, key: str, body: ManufacturerJudgement, store: StoreDep, user: Judge
 ) -> dict[str, Any]:
     """Record the analyst's identification of the maker (analysts and admins); audited."""
-    edits.judge_manufacturer(store, item, key, body.manufacturer, actor=user.name)
+    edits.judge_manufacturer(store, item, key, body.manufacturer, actor=user.name,
+                             note=body.note)  # fmt: skip
     return {"item": item, "key": key, "manufacturer": body.manufacturer}

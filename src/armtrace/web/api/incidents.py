@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from armtrace.web.deps import AudienceDep, Documenter, Reader, StoreDep
+from armtrace.web.deps import Documenter, ReadAccess, StoreDep
+from armtrace.web.encoding import json_response
 from armtrace.web.records import edits, reads
 from armtrace.web.visibility import public_view
 
@@ -31,19 +32,21 @@ class NewIncident(IncidentFields):
     key: str = Field(min_length=1, max_length=200)
 
 
-@router.get("")
+@router.get("", response_model=None)
 def list_incidents(
-    store: StoreDep, audience: AudienceDep, _: Reader,
+    read: ReadAccess,
     limit: int = Query(100, ge=1, le=reads.MAX_PAGE), offset: int = Query(0, ge=0),
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """Incidents with at least one item you may see, newest first."""
-    return public_view(reads.list_incidents(store, audience, limit=limit, offset=offset), audience)
+    page = reads.list_incidents(read.store, read.audience, limit=limit, offset=offset)
+    return json_response(public_view(page, read.audience))
 
 
-@router.get("/{key}")
-def get_incident(key: str, store: StoreDep, audience: AudienceDep, _: Reader) -> dict[str, Any]:
+@router.get("/{key}", response_model=None)
+def get_incident(key: str, read: ReadAccess) -> Response:
     """One incident and its visible items."""
-    return public_view(reads.get_incident(store, audience, key), audience)
+    found = reads.get_incident(read.store, read.audience, key)
+    return json_response(public_view(found, read.audience))
 
 
 @router.post("", status_code=201)

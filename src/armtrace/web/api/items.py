@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from armtrace.web.deps import AudienceDep, Documenter, Judge, Reader, StoreDep
+from armtrace.web.deps import Documenter, Judge, ReadAccess, StoreDep
+from armtrace.web.encoding import json_response
 from armtrace.web.records import edits, reads
 from armtrace.web.visibility import public_view
 from armtrace.workflow import set_item_state
@@ -42,23 +43,25 @@ class WeaponSystem(BaseModel):
     weapon_system: str | None = Field(max_length=200)
 
 
-@router.get("")
+@router.get("", response_model=None)
 def list_items(
-    store: StoreDep, audience: AudienceDep, _: Reader,
+    read: ReadAccess,
     incident: str | None = None, state: str | None = None, item_type: str | None = None,
     weapon_system: str | None = None, country: str | None = None,
     limit: int = Query(50, ge=1, le=reads.MAX_PAGE), offset: int = Query(0, ge=0),
-) -> dict[str, Any]:  # fmt: skip
+) -> Response:  # fmt: skip
     """Items you may see, by key, filtered and paged (``next_offset`` is null on the last page)."""
     where = reads.ItemFilter(incident, state, item_type, weapon_system, country)
-    page = reads.list_items(store, audience, where, limit=limit, offset=offset)
-    return public_view(page, audience)
+    page = reads.list_items(read.store, read.audience, where, limit=limit, offset=offset)
+    return json_response(public_view(page, read.audience))
 
 
-@router.get("/{key}")
-def get_item(key: str, store: StoreDep, audience: AudienceDep, _: Reader) -> dict[str, Any]:
+@router.get("/{key}", response_model=None)
+def get_item(key: str, read: ReadAccess) -> Response:
     """One item with its incident, components and their machine identification."""
-    return public_view(reads.get_item(store, audience, key), audience)
+    # Encoded here, in the worker thread, instead of by FastAPI on the event loop.
+    found = reads.get_item(read.store, read.audience, key)
+    return json_response(public_view(found, read.audience))
 
 
 @router.post("", status_code=201)

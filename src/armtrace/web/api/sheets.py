@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Literal
 
@@ -31,7 +30,7 @@ async def upload_sheet(
         import_upload, store, file.file, file.filename or "upload", actor=user.name,
         exercise=exercise, limit=config.max_upload_bytes,
     )  # fmt: skip
-    return asdict(report) | {"file": file.filename}
+    return report.as_json() | {"file": file.filename}
 
 
 @router.get("/export")

@@ -83,11 +83,12 @@ def component_manufacturer(
     store: StoreDep,
     user: Judge,
     manufacturer: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Record the analyst's identification of the component's maker (audited, with their name)."""
     value, said = maker_entry(manufacturer)
     try:
-        judge_manufacturer(store, key, component_key, value, actor=user.name)
+        judge_manufacturer(store, key, component_key, value, actor=user.name, note=note)
     except ArmtraceError as exc:
         audience = audience_for(user)
         item = item_view(store, audience, key, component=component_key)

@@ -79,7 +79,7 @@ def closest_visible(store: Store, audience: Audience, attribution: Section[Any])
     """The candidates' closest reference items that the audience may see (others are unnamed)."""
     if attribution.value is None:
         return set()
-    closest = {c.closest_item for c in attribution.value.candidates if c.closest_item}
+    closest = {c["closest_item"] for c in attribution.value["candidates"] if c["closest_item"]}
     return visible_item_keys(store, audience, closest)
 
 
@@ -101,7 +101,7 @@ def item_context(store: Store, audience: Audience, item: ItemView) -> dict[str, 
         "summary_rows": summary_rows(summary),
         "dating": (dating := dating_section(store, item.key)),
         "dating_rows": dating_rows(dating),
-        "attribution": (attribution := attribution_section(store, item.key)),
+        "attribution": (attribution := attribution_section(store, audience, item.key)),
         "visible": closest_visible(store, audience, attribution),
         "links": links_section(store, audience, item.key),
         "item_map": points_map(place, title=f"Where {item.key} was documented", width=420),

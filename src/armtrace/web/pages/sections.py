@@ -3,7 +3,8 @@
 Invariants:
 - A section whose library function is not installed or not implemented yet reads as
   "not available yet" instead of breaking the page; an ``ArmtraceError`` shows its message.
-- Links to items the audience may not see are dropped here, before any template gets them.
+- Links to items the audience may not see are dropped here, before any template gets them,
+  and attribution texts name no reference item the audience may not see.
 """
 
 from __future__ import annotations
@@ -69,11 +70,14 @@ def dating_section(store: Store, item_key: str) -> Section[Any]:
     return section(compute)
 
 
-def attribution_section(store: Store, item_key: str) -> Section[Any]:
-    """Ranked weapon-system candidates for the item."""
+def attribution_section(store: Store, audience: Audience, item_key: str) -> Section[Any]:
+    """Ranked weapon-system candidates for the item (JSON), unpublished reference items unnamed
+    for an audience that may not see them."""
 
     def compute() -> Any:
-        return library("armtrace.attribution.score", "attribute")(store, item_key)
+        return library("armtrace.web.records.attribution", "attribution_for")(
+            store, audience, item_key
+        )
 
     return section(compute)
 

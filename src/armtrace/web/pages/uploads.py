@@ -22,6 +22,7 @@ from typing import BinaryIO
 
 from armtrace.errors import ImportRejected, RowError
 from armtrace.evidence.files import sniff_media_type
+from armtrace.markings.readings import identify_components
 from armtrace.sheets.importer import ImportReport, import_sheet
 from armtrace.sheets.readers import SheetError, open_sheet
 from armtrace.store import Store
@@ -141,7 +142,10 @@ def import_upload(
         if errors:
             raise ImportRejected(sheet_name, errors)
         try:
-            return import_sheet(store, path, actor=actor, exercise=exercise)
+            report = import_sheet(store, path, actor=actor, exercise=exercise)
+            # Identify what this file brought in (not the whole store) for the item page.
+            identify_components(store, item_keys=report.item_keys)
+            return report
         except ImportRejected as exc:
             raise ImportRejected(
                 sheet_name, [_renamed(e, sheet_name) for e in exc.errors], exc.total_errors

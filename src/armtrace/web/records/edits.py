@@ -137,13 +137,25 @@ def edit_component(
 
 
 def judge_manufacturer(
-    store: Store, item_key: str, key: str, manufacturer: str | None, *, actor: str
-) -> None:
-    """Record an analyst's identification of a component's maker (None withdraws it)."""
+    store: Store, item_key: str, key: str, manufacturer: str | None, *, actor: str,
+    note: str | None = None,
+) -> None:  # fmt: skip
+    """Record an analyst's identification of a component's maker (None withdraws it), with
+    the analyst's note on why kept in the audit entry."""
+    note = note.strip() if note else None
     with store.begin() as conn:
         row_id = _component_id(conn, item_key, key)
-        _update(conn, comp, row_id, {"manufacturer": manufacturer}, ("manufacturer",), actor,
-                "component.judge_manufacturer", f"{item_key}/{key}")  # fmt: skip
+        before = _snapshot(conn, comp, row_id, ("manufacturer",))
+        conn.execute(update(comp).where(comp.c.id == row_id).values(manufacturer=manufacturer))
+        after = _snapshot(conn, comp, row_id, ("manufacturer",))
+        if note:
+            # The note lives in the audit entry only: it is the reason for this judgement,
+            # not a property of the component (whose own notes are the investigator's).
+            after = {**after, "note": note}
+        if after != before:
+            record_change(conn, actor=actor, action="component.judge_manufacturer",
+                          entity="component", entity_key=f"{item_key}/{key}",
+                          before=before, after=after)  # fmt: skip
 
 
 def _check_photo(conn: Connection, sha256: str | None) -> None:

@@ -4,7 +4,9 @@ Invariants:
 - Marking search folds the query like stored part numbers (``readings.part_key``) and reads a
   range of the ``part_key`` index, so it stays fast on tens of millions of components.
 - Serial and place search are case-insensitive substring matches (LIKE with escaped wildcards),
-  bounded by ``limit``; every hit is in an item the audience may see.
+  bounded by ``limit``; every hit is in an item the audience may see. They match
+  ``upper(column)``, exactly the expressions of migration 0009's trigram indexes, so PostgreSQL
+  answers them from those indexes instead of reading every item and incident.
 - Makers come from the reference registry (names, short names, aliases), not from the store.
 """
 
@@ -30,8 +32,9 @@ KEY_CEILING = "Z" * 80
 
 
 def like_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, its own wildcards escaped (escape char \\)."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """An upper-case LIKE pattern matching ``text`` anywhere, its own wildcards escaped (escape
+    char \\), for ``upper(column)``."""
+    escaped = text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
 
@@ -66,8 +69,8 @@ def search(
         if "serials" in kinds:
             rows = conn.execute(
                 select(it.c.key, it.c.item_markings, it.c.item_type)
-                .where(or_(func.lower(it.c.item_markings).like(pattern, escape="\\"),
-                           func.lower(it.c.key).like(pattern, escape="\\")),
+                .where(or_(func.upper(it.c.item_markings).like(pattern, escape="\\"),
+                           func.upper(it.c.key).like(pattern, escape="\\")),
                        audience.item_filter())
                 .order_by(it.c.key).limit(limit)
             ).all()  # fmt: skip
@@ -78,8 +81,8 @@ def search(
             visible = select(it.c.id).where(it.c.incident_id == inc.c.id, audience.item_filter())
             rows = conn.execute(
                 select(inc.c.key, inc.c.place, inc.c.country, inc.c.incident_date)
-                .where(or_(func.lower(inc.c.place).like(pattern, escape="\\"),
-                           func.lower(inc.c.key).like(pattern, escape="\\")),
+                .where(or_(func.upper(inc.c.place).like(pattern, escape="\\"),
+                           func.upper(inc.c.key).like(pattern, escape="\\")),
                        visible.exists())
                 .order_by(inc.c.key).limit(limit)
             ).all()  # fmt: skip

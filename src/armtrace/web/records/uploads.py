@@ -23,6 +23,7 @@ from sqlalchemy import insert, select
 from armtrace.errors import ArmtraceError, ImportRejected, NotFound, RowError
 from armtrace.evidence.files import CHUNK, sniff_media_type
 from armtrace.evidence.records import custody_log, log_custody
+from armtrace.markings.readings import identify_components
 from armtrace.sheets.importer import ImportReport, import_sheet
 from armtrace.sheets.readers import SheetError, open_sheet
 from armtrace.store import Store, tables
@@ -87,7 +88,10 @@ def import_upload(
         with path.open("wb") as target:
             _copy_bounded(source, target, limit, file_name)
         _refuse_local_photos(path, file_name)
-        return import_sheet(store, path, actor=actor, exercise=exercise)
+        report = import_sheet(store, path, actor=actor, exercise=exercise)
+        # Identify what this file brought in, not the whole store, so the item page has readings.
+        identify_components(store, item_keys=report.item_keys)
+        return report
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
