@@ -203,26 +203,37 @@ class XLSXReader:
 
         self.path = path
         self.total_bytes = path.stat().st_size
+        self._row = 0
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
+            self._sheet = self._book.worksheets[0]
+            self._max_row = max(self._sheet.max_row or 1, 1)
+            self._iter = self._sheet.iter_rows(values_only=True)
         except Exception as exc:  # openpyxl raises many types for a damaged workbook
             raise SheetError(
                 RowError(str(path), None, None, f"not a readable XLSX workbook ({exc})")
             ) from exc
-        self._sheet = self._book.worksheets[0]
-        self._max_row = max(self._sheet.max_row or 1, 1)
-        self._row = 0
-        self._iter = self._sheet.iter_rows(values_only=True)
-        first = next(self._iter, None)
+        first = self._next_cells()
         if not first or all(v is None for v in first):
             raise SheetError(RowError(str(path), None, None, "the first worksheet has no header"))
         while first and first[-1] is None:
             first = first[:-1]
         self.header = normalise_header([str(v or "") for v in first], path)
 
+    def _next_cells(self) -> tuple[Any, ...] | None:
+        """The next row's cells; a workbook damaged past its header fails here, in many ways."""
+        try:
+            return next(self._iter, None)
+        except Exception as exc:  # zlib, XML and openpyxl's own errors alike
+            raise SheetError(
+                RowError(str(self.path), self._row + 1, None, f"not a readable XLSX row ({exc})")
+            ) from exc
+
     def rows(self) -> Iterator[tuple[int, list[str | None]]]:
         width = len(self.header)
-        for row_number, cells in enumerate(self._iter, start=2):
+        row_number = 1
+        while (cells := self._next_cells()) is not None:
+            row_number += 1
             self._row = row_number
             if all(v is None for v in cells):
                 continue
