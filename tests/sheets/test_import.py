@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from armtrace.errors import ImportRejected
 from armtrace.model.sheet import COLUMNS
 from armtrace.sheets.importer import import_sheet
-from armtrace.store import Store
+from armtrace.store import Store, tables
 from sheetdata import KHARKIV, rows, write_csv
 
 EMPTY = {"incidents": 0, "items": 0, "components": 0, "evidence": 0, "imports": 0}
@@ -207,3 +208,23 @@ def test_exercise_label_is_sticky(store: Store, tmp_path: Path) -> None:
         from armtrace.store.tables import incidents
 
         assert conn.execute(select(incidents.c.exercise)).scalar_one() is True
+
+
+def test_records_are_numbered_in_the_order_the_sheet_names_them(
+    store: Store, tmp_path: Path
+) -> None:
+    # Ids follow the sheet, not a hash order that changes from process to process; exports and
+    # pages list items by id.
+    keys = [f"KH-{n:04d}" for n in (7, 3, 42, 1, 19, 5, 28, 11, 36, 2, 23, 14)]
+    sheet = [
+        {**KHARKIV, "incident_id": f"UA-{key}", "item_id": key, "marking": "STM32F405"}
+        for key in keys
+    ]
+    import_sheet(store, write_csv(tmp_path / "order.csv", sheet))
+    with store.engine.connect() as conn:
+        by_id = conn.execute(select(tables.items.c.key).order_by(tables.items.c.id)).scalars()
+        incidents = conn.execute(
+            select(tables.incidents.c.key).order_by(tables.incidents.c.id)
+        ).scalars()
+        assert list(by_id) == keys
+        assert list(incidents) == [f"UA-{key}" for key in keys]

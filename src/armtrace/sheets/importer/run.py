@@ -56,8 +56,10 @@ class _Run:
         self.items: dict[str, list[Any]] = {}
         self.item_raw: dict[str, tuple[str | None, ...]] = {}
         self.item_rows: dict[str, int] = {}
-        self.dirty_incidents: set[str] = set()
-        self.dirty_items: set[str] = set()
+        # Insertion-ordered (dicts, not sets), so records are written, and get their ids, in the
+        # order the sheet first names them, whatever the process's hash seed.
+        self.dirty_incidents: dict[str, None] = {}
+        self.dirty_items: dict[str, None] = {}
         self.generated: dict[str, int] = {}
         self.pending: list[Pending] = []
         self.components = 0
@@ -159,7 +161,7 @@ class _Run:
         key: str,
         parsed: list[Any],
         known: dict[str, list[Any]],
-        dirty: set[str],
+        dirty: dict[str, None],
         what: str,
         names: tuple[str, ...],
     ) -> None:
@@ -168,14 +170,14 @@ class _Run:
         stored = known.get(key)
         if stored is None:
             known[key] = parsed
-            dirty.add(key)
+            dirty[key] = None
             return
         for i, value in enumerate(parsed):
             if value is None or value == stored[i]:
                 continue
             if stored[i] is None or (names[i] == "exercise" and value is True):
                 stored[i] = value
-                dirty.add(key)
+                dirty[key] = None
             elif names[i] != "exercise":
                 self.error(
                     row,
