@@ -13,7 +13,7 @@ same store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import as_file, files
 from pathlib import Path
 
@@ -25,13 +25,15 @@ from armtrace.attribution.score import attribute
 from armtrace.attribution.sightings import first_sightings
 from armtrace.exports import export
 from armtrace.markings.readings import ReadingTotals, identify_components, reading_totals
-from armtrace.reports.document import ReportRequest, create_report
+from armtrace.reports.document import ReportRequest, build_report, write_report
 from armtrace.reports.overview import write_overview
 from armtrace.reports.summary import Scope, summarise
 from armtrace.screening import describe, load_exercise_list, stored_matches
 from armtrace.sheets.exporter import export_sheet
 from armtrace.sheets.importer import ImportReport, import_sheet
 from armtrace.store import Store, tables
+from armtrace.tracing.chains import item_chains
+from armtrace.tracing.exercise import ITEM as TRACED_ITEM
 from armtrace.tracing.exercise import load_exercise_trace
 from armtrace.workflow import set_item_state
 
@@ -93,10 +95,10 @@ def _analyse(store: Store) -> list[str]:
 
 def _trace_and_screen(store: Store) -> list[str]:
     # The chain first, so that loading the list screens the chain's companies too; then the
-    # chain again (loading is idempotent) so it shows what screening found.
-    load_exercise_trace(store, actor=ACTOR)
-    load_exercise_list(store, actor=ACTOR)
+    # chains are read again so they show what screening found.
     trace = load_exercise_trace(store, actor=ACTOR)
+    load_exercise_list(store, actor=ACTOR)
+    trace = replace(trace, chains=item_chains(store, TRACED_ITEM))
     lines = [f"trace: {line}" for line in trace.lines()]
     lines += [f"sanctions screening: {describe(match)}" for match in stored_matches(store)]
     return lines
@@ -127,8 +129,9 @@ def _write_outputs(store: Store, out_dir: Path) -> dict[str, Path]:
         "sheet": Path(export_sheet(store, out_dir / "exercise-case-export.xlsx").file),
         "overview": write_overview(store, out_dir / "overview.html"),
     }
-    create_report(store, case_report, outputs["report"])
-    create_report(store, case_report, outputs["report (PDF)"])
+    report = build_report(store, case_report)
+    write_report(report, outputs["report"])
+    write_report(report, outputs["report (PDF)"])
     for label, name in (
         ("GeoJSON", "exercise-case.geojson"),
         ("Parquet", "exercise-case.parquet"),

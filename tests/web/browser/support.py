@@ -9,7 +9,6 @@ from playwright.sync_api import FloatRect, Page
 
 from armtrace.store import Store
 
-CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 PASSWORD = "exercise password 1"
 PUBLISHED = "EX-MSL-002"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 ProgressFn = Callable[[int, int], None]
 MAX_ERRORS_KEPT = 1000
@@ -26,13 +26,4 @@ class ImportReport:
 
     def as_json(self) -> dict[str, object]:
         """The report as JSON values, without the item keys (a large file names thousands)."""
-        return {
-            "file": self.file,
-            "rows": self.rows,
-            "incidents": self.incidents,
-            "items": self.items,
-            "components": self.components,
-            "changed": self.changed,
-            "evidence_added": self.evidence_added,
-            "seconds": self.seconds,
-        }
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "item_keys"}

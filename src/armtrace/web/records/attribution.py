@@ -12,27 +12,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from armtrace.attribution.score import attribute
-from armtrace.store import Store, tables
-from armtrace.visibility import withhold_item_names
-from armtrace.web.records.connection import reading
+from armtrace.store import Store
+from armtrace.visibility import unpublished_reference_keys, withhold_item_names
 from armtrace.web.visibility import Audience
-
-it = tables.items
 
 
 def hidden_reference_keys(store: Store, audience: Audience) -> set[str]:
     """Keys of the reference items this audience may not see (none for a full audience)."""
-    if audience.full:
-        return set()
-    # The same test as attribution.profiles' reference library: a non-blank weapon system.
-    query = select(it.c.key).where(
-        func.length(func.trim(it.c.weapon_system)) > 0, ~audience.item_filter()
-    )
-    with reading(store) as conn:
-        return {row[0] for row in conn.execute(query)}
+    return set() if audience.full else unpublished_reference_keys(store)
 
 
 def attribution_for(store: Store, audience: Audience, item_key: str) -> dict[str, Any]:
