@@ -5,8 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-import pytest
-
 from armtrace.audit import entries
 from armtrace.markings.readings import identify_components
 from armtrace.sheets.importer import import_sheet
@@ -50,14 +48,14 @@ def test_item_page_shows_components_identification_charts_and_map(
     assert "United States (US)" in "".join(country_chart.itertext())
 
 
-def test_item_page_sections_render_or_say_not_available(
+def test_item_page_sections_render(
     analyst_client: RoleClient, sample_case: SampleCase
 ) -> None:
     html = analyst_client.get(f"/items/{sample_case.published}").text
     for heading in ("Summary", "Dating", "Attribution", "Links to other items"):
         assert f"<h2>{heading}</h2>" in html
     section = html.split("<h2>Summary</h2>", 1)[1].split("<h2>", 1)[0]
-    assert 'class="sentence"' in section or "not available yet" in section
+    assert 'class="sentence"' in section
 
 
 def test_exercise_banner_only_on_pages_with_exercise_records(
@@ -144,8 +142,6 @@ def test_analyst_judges_a_link_and_the_verdict_shows(
     identify_components(store)
     page = analyst_client.get("/items/LN-0001").text
     links = page.split("<h2>Links to other items</h2>", 1)[1].split("<h2>", 1)[0]
-    if "not available yet" in links:
-        pytest.skip("linking (armtrace.attribution.linking) is not available yet")
     assert '<a href="/items/LN-0002">' in links and "none yet" in links
     answer = analyst_client.post(
         "/items/LN-0001/links/LN-0002", data={"verdict": "same", "note": "same harness layout"}

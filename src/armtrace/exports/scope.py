@@ -3,8 +3,8 @@
 Invariants:
 - Public output follows the one public-visibility rule in ``armtrace.visibility`` (published
   items only, coordinates rounded to 0.1 degree), the same rule the web application applies.
-- Company names in public output pass through the tracing module's disclosure terms when that
-  module is installed; when it is not, the export says so in its notes instead of guessing.
+- Company names in public output pass through the tracing module's disclosure terms, so a
+  recipient that may not be named publicly is never named in a public export.
 """
 
 from __future__ import annotations
@@ -16,11 +16,7 @@ from sqlalchemy import Select
 
 from armtrace import visibility
 from armtrace.store import Store
-
-DISCLOSURE_MISSING = (
-    "disclosure terms not applied: armtrace.tracing.disclosure is not available; "
-    "only registry company names (public records) were written"
-)
+from armtrace.tracing.disclosure import public_name
 
 
 def only_published(query: Select[Any], public: bool) -> Select[Any]:
@@ -39,10 +35,6 @@ def public_namer(store: Store, public: bool) -> tuple[Callable[[str], str], tupl
     """A function naming companies for this output, and a note when terms cannot be applied."""
     if not public:
         return (lambda name: name), ()
-    try:
-        from armtrace.tracing.disclosure import public_name
-    except ImportError:
-        return (lambda name: name), (DISCLOSURE_MISSING,)
     cache: dict[str, str] = {}
 
     def name_for(name: str) -> str:

@@ -55,14 +55,13 @@ def sanction_status(
     store: Store, name: str, *, country: str | None, received_on: date | None
 ) -> SanctionStatus:
     """The strongest reportable match for a company, or a clean or not-screened status."""
-    try:
-        from armtrace.screening import matches_for
-    except ImportError:
-        return NOT_SCREENED
+    # Imported here: screening collects its parties from custody chains, so it imports tracing.
+    from armtrace.screening import matches_for
+
     try:
         matches = matches_for(store, name, country=country, transfer_date=received_on)
-    except (NotImplementedError, ArmtraceError):
-        # Screening not built yet, or no list loaded: say so rather than imply a clean record.
+    except ArmtraceError:
+        # No list loaded: say so rather than imply a clean record.
         return NOT_SCREENED
     flagged = [
         m

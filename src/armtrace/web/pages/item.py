@@ -8,6 +8,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from armtrace.attribution.judgements import judge_link
 from armtrace.errors import ArmtraceError
 from armtrace.refdata.vocabulary import weapon_system_for_text
 from armtrace.reports.charts import bar_chart, timeline_chart
@@ -25,7 +26,6 @@ from armtrace.web.pages.sections import (
     Section,
     attribution_section,
     dating_section,
-    library,
     links_section,
     summary_section,
 )
@@ -165,9 +165,8 @@ def judge_link_page(
 ) -> Response:
     """Record the analyst's verdict on a link (same build or different), with their note."""
     try:
-        judge = library("armtrace.attribution.judgements", "judge_link")
-        judge(store, key, other, verdict, actor=user.name, note=note.strip() or None)
-    except (ArmtraceError, ImportError) as exc:
+        judge_link(store, key, other, verdict, actor=user.name, note=note.strip() or None)
+    except ArmtraceError as exc:
         audience = audience_for(user)
         item = item_view(store, audience, key)
         if item is None:

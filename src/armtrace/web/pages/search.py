@@ -12,11 +12,12 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from armtrace.attribution.serials import search_serials
 from armtrace.store import Store
 from armtrace.web.deps import Reader, StoreDep
 from armtrace.web.pages.detail import maker_name
 from armtrace.web.pages.queries import any_exercise
-from armtrace.web.pages.sections import Section, library, section
+from armtrace.web.pages.sections import Section, section
 from armtrace.web.records.reads import visible_item_keys
 from armtrace.web.records.search import search
 from armtrace.web.templating import render
@@ -31,7 +32,7 @@ def serial_hits(store: Store, audience: Audience, text: str) -> Section[list[Any
     """Partial serial matches from the attribution module, limited to visible items."""
 
     def compute() -> list[Any]:
-        hits = library("armtrace.attribution.serials", "search_serials")(store, text, limit=LIMIT)
+        hits = search_serials(store, text, limit=LIMIT)
         visible = visible_item_keys(store, audience, {hit.item_key for hit in hits})
         return [hit for hit in hits if hit.item_key in visible]
 
