@@ -48,9 +48,7 @@ def test_item_page_shows_components_identification_charts_and_map(
     assert "United States (US)" in "".join(country_chart.itertext())
 
 
-def test_item_page_sections_render(
-    analyst_client: RoleClient, sample_case: SampleCase
-) -> None:
+def test_item_page_sections_render(analyst_client: RoleClient, sample_case: SampleCase) -> None:
     html = analyst_client.get(f"/items/{sample_case.published}").text
     for heading in ("Summary", "Dating", "Attribution", "Links to other items"):
         assert f"<h2>{heading}</h2>" in html
