@@ -12,7 +12,12 @@ What it does, in one run:
      cannot hide its queue): item reads at ``--rate`` requests/s;
    - closed loop (``--connections`` clients as fast as they can): item reads, item reads with an
      API token, part-number search, and search over every kind (markings, serials, makers,
-     places).
+     places);
+   - when ``wrk`` is installed, item reads again from ``wrk`` (closed loop: wrk keeps
+     ``--connections`` requests in flight and cannot send at a fixed rate), a load generator
+     written in C that leaves the two cores to the server.
+   The CPU each load generator spends per request is reported next to the server's, since all
+   of them share the same cores.
 4. The alternative a user would pick, in the same run: reading the same rows straight from
    PostgreSQL with psycopg (the two queries an item read makes), no HTTP, one connection.
 
@@ -30,6 +35,8 @@ import multiprocessing
 import os
 import platform
 import random
+import resource
+import shutil
 import socket
 import statistics
 import subprocess
@@ -62,6 +69,7 @@ class Row:
     p50_ms: float
     p99_ms: float
     server_cpu_ms: float | None = None  # CPU the uvicorn processes spent per request
+    client_cpu_ms: float | None = None  # CPU the load generator spent per request
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -235,12 +243,12 @@ def _drive(args: tuple[str, list[str], str, float, float], out: multiprocessing.
         uvloop.install()
     except ImportError:
         pass
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if mode == "closed":
         latencies, errors = asyncio.run(_closed(paths, headers, int(amount), seconds))
     else:
         latencies, errors = asyncio.run(_open(paths, headers, amount, seconds))
-    out.put((latencies, errors, time.perf_counter() - started))
+    out.put((latencies, errors, time.perf_counter() - started, time.process_time() - cpu))
 
 
 def drive(scenario: str, mode: str, paths: list[str], headers: str, amount: float,
@@ -253,7 +261,7 @@ def drive(scenario: str, mode: str, paths: list[str], headers: str, amount: floa
     )
     child.start()
     try:  # read before join: a child blocks until its (large) result is taken off the queue
-        latencies, errors, elapsed = queue.get(timeout=seconds * 20 + 120)
+        latencies, errors, elapsed, client_cpu = queue.get(timeout=seconds * 20 + 120)
     except Empty:
         child.kill()
         raise SystemExit(f"load generator failed in {scenario} ({mode})") from None
@@ -262,8 +270,48 @@ def drive(scenario: str, mode: str, paths: list[str], headers: str, amount: floa
                     latencies, errors, elapsed)  # fmt: skip
     if pids and row.requests:
         spent = (cpu_seconds(pids) - cpu_before) * 1000 / row.requests
-        row = Row(**{**row.__dict__, "server_cpu_ms": spent})
+        row = Row(**{**row.__dict__, "server_cpu_ms": spent,
+                     "client_cpu_ms": client_cpu * 1000 / row.requests})  # fmt: skip
     return row
+
+
+WRK_SCRIPT = """
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", string.format("/api/items/BX-%%07d", math.random(1, %(items)d)))
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("ARMTRACE %%d %%d %%d %%.3f %%.3f\\n", summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.duration,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def drive_wrk(items: int, connections: int, seconds: float, pids: list[int]) -> Row | None:
+    """Anonymous item reads from ``wrk`` (closed loop), or None when wrk is not installed."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        return None
+    script = HERE / ".data" / "api-wrk.lua"
+    script.parent.mkdir(parents=True, exist_ok=True)
+    script.write_text(WRK_SCRIPT % {"items": items})
+    cpu_before, children = cpu_seconds(pids), resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run(
+        [wrk, "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script),
+         f"http://127.0.0.1:{PORT}"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    line = next(x for x in done.stdout.splitlines() if x.startswith("ARMTRACE "))
+    count, errors, micros, p50, p99 = line.split()[1:]
+    requests = int(count)
+    client = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return Row("item read (anonymous), wrk", f"closed c={connections}", requests, int(errors),
+               requests / (int(micros) / 1e6), float(p50), float(p99),
+               (cpu_seconds(pids) - cpu_before) * 1000 / max(1, requests),
+               client * 1000 / max(1, requests))  # fmt: skip
 
 
 def summarise(scenario: str, mode: str, latencies: list[float], errors: int, elapsed: float) -> Row:
@@ -306,6 +354,11 @@ def direct_reads(keys: list[str], seconds: float) -> Row:
 
 
 def start_server(workers: int) -> subprocess.Popen[bytes]:
+    try:  # something else answering on the port would be measured instead of this server
+        socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+        raise SystemExit(f"port {PORT} is in use: stop what listens there first")
+    except OSError:
+        pass
     env = {**os.environ, "ARMTRACE_DB": scratch_url(),
            "ARMTRACE_EVIDENCE": str(HERE / ".data" / "api-evidence")}  # fmt: skip
     server = subprocess.Popen(
@@ -321,7 +374,8 @@ def start_server(workers: int) -> subprocess.Popen[bytes]:
                 return server
         except OSError:
             time.sleep(0.2)
-    server.kill()
+    server.terminate()  # not kill: the supervisor must stop its workers, or they keep the port
+    server.wait(timeout=30)
     raise SystemExit("uvicorn did not start")
 
 
@@ -358,16 +412,20 @@ def markdown(rows: list[Row], items: int, workers: int, load: float, fill_s: flo
         "`fixed N/s`: open loop, latency from the scheduled send time. `c=N`: N keep-alive "
         "connections sending as fast as answers come back.", "",
         "`server CPU`: CPU milliseconds the uvicorn processes spent per request (user + system), "
-        "which bounds what two idle cores could serve: 2,000 / (server CPU + PostgreSQL CPU).",
+        "which bounds what two idle cores could serve: 2,000 / (server CPU + PostgreSQL CPU). "
+        "`client CPU`: the same for the load generator, which runs on the same two cores "
+        "(the Python asyncio client, or `wrk` where the scenario says so).",
         "",
-        "| scenario | load | requests | errors | req/s | p50 ms | p99 ms | server CPU ms/req |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| scenario | load | requests | errors | req/s | p50 ms | p99 ms | server CPU ms/req "
+        "| client CPU ms/req |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for r in rows:
         cpu = "–" if r.server_cpu_ms is None else f"{r.server_cpu_ms:.2f}"
+        client = "–" if r.client_cpu_ms is None else f"{r.client_cpu_ms:.2f}"
         lines.append(
             f"| {r.scenario} | {r.mode} | {r.requests:,} | {r.errors} | "
-            f"{r.per_second:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {cpu} |"
+            f"{r.per_second:,.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {cpu} | {client} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -409,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         ]
         for scenario, mode, paths, headers, amount in plan:
             rows.append(drive(scenario, mode, paths, headers, amount, args.seconds, pids))
+        with_wrk = drive_wrk(args.items, args.connections, args.seconds, pids)
+        rows.extend([with_wrk] if with_wrk else [])
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -21,6 +21,10 @@ class StoreError(ArmtraceError):
     """The store cannot be opened, migrated or written."""
 
 
+class StoreUnavailable(StoreError):
+    """The database went away, refused the connection or stayed locked: try again later."""
+
+
 class NotFound(ArmtraceError):
     """A requested record does not exist."""
 

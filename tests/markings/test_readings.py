@@ -52,6 +52,53 @@ def test_where_seen_finds_misread_and_suffixed_parts(store: Store, tmp_path: Pat
     assert where_seen(store, "nothing like it") == []
 
 
+def _seen(store: Store, marking: str) -> set[tuple[str, str, int]]:
+    return {(s.item, s.component, round(s.similarity)) for s in where_seen(store, marking)}
+
+
+def test_where_seen_tolerates_misreads_anywhere_and_suffixes(store: Store, tmp_path: Path) -> None:
+    kyiv = {**KHARKIV, "incident_id": "UA-KY-2024-01-06", "item_id": "KY-0001", "place": "Kyiv"}
+    records = [
+        *rows(),  # C1 ADM3202ARNZ, C2 STM32F407VGT6, C3 MAX2769ETI+, C4 TPS7A4501
+        {**kyiv, "component_id": "K1", "marking": "STM32F407 / 2201"},  # no ordering suffix
+        {**kyiv, "component_id": "K2", "marking": "ADM2483BRWZ / 2201"},  # same maker prefix only
+        {**kyiv, "component_id": "K3", "marking": "XC7A35T / FTG256ABX1707"},
+    ]
+    import_sheet(store, write_csv(tmp_path / "s.csv", records))
+    identify_components(store)
+    # A misread in the first characters, which a search bucketed by the key's start misses.
+    assert _seen(store, "NAX2769ETI+") == {("KH-0001", "C3", 90)}
+    assert _seen(store, "AMD3202ARNZ") == {("KH-0001", "C1", 91)}  # two characters swapped
+    assert _seen(store, "DM3202ARNZ") == {("KH-0001", "C1", 95)}  # first character dropped
+    assert _seen(store, "AADM3202ARNZ") == {("KH-0001", "C1", 96)}  # one character too many
+    # Ordering-suffix variants, both ways round, next to the misread-free exact match.
+    assert _seen(store, "STM32F407") == {("KH-0001", "C2", 95), ("KY-0001", "K1", 100)}
+    assert _seen(store, "STM32F407VGT6TR") == {("KH-0001", "C2", 95), ("KY-0001", "K1", 95)}
+    # Unrelated parts, even with the same maker prefix, are not returned.
+    assert ("KY-0001", "K2") not in {(i, c) for i, c, _ in _seen(store, "ADM3202ARNZ")}
+    assert _seen(store, "LTC3780EGN") == set()
+
+
+def test_where_seen_follows_reidentification_and_reimport(store: Store, tmp_path: Path) -> None:
+    import_sheet(store, write_csv(tmp_path / "a.csv", rows()))
+    identify_components(store)
+    assert {c for _, c, _ in _seen(store, "NAX2769ETI+")} == {"C3"}
+    # Re-import with C3's marking corrected to another part, then identify again.
+    changed = [
+        r if r["component_id"] != "C3" else {**r, "marking": "LTC3780EGN / 1523"} for r in rows()
+    ]
+    import_sheet(store, write_csv(tmp_path / "b.csv", changed))
+    assert identify_components(store) == 4
+    assert _seen(store, "NAX2769ETI+") == set()
+    assert {c for _, c, _ in _seen(store, "LTC378OEGN")} == {"C3"}
+    with store.engine.connect() as conn:
+        filed = set(conn.execute(select(tables.part_key_variants.c.part_key)).scalars())
+        keys = set(conn.execute(select(tables.readings.c.part_key)).scalars())
+    assert filed == keys  # the key nobody reads any more is no longer filed
+    identify_components(store)  # once more: still one filing per key, still found
+    assert {c for _, c, _ in _seen(store, "LTC3780EGN")} == {"C3"}
+
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from armtrace.markings.readings import identify_components
-from armtrace.screening import collect_parties, load_list, run_screening
+from armtrace.screening import collect_parties, load_list, run_screening, stored_matches
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store, tables
+from armtrace.store.tables_tracing import custody_transfers, transfer_components
 from armtrace.tracing.custody import TransferSpec, add_transfer
 from sheetdata import rows, write_csv
 
@@ -75,3 +76,28 @@ def test_the_exercise_list_flags_the_exercise_chain_buyer(store: Store, tmp_path
     line = describe(match)
     assert "(EXERCISE data)" in line and "after the listing on 2023-05-19" in line
     assert load_exercise_list(store, actor=ACTOR).already_loaded
+
+
+def test_results_of_a_party_that_left_the_store_are_cleared_on_rescreen(
+    store: Store, tmp_path: Path, list_v1: Path
+) -> None:
+    component_ids = _documented(store, tmp_path)
+    spec = TransferSpec(
+        from_company="Legit Distribution GmbH (test)", from_country="DE",
+        to_company="Polar Star Components Trading Co., Limited", to_country="HK",
+        transfer_date=date(2023, 8, 2),
+    )  # fmt: skip
+    transfer = add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:2])
+    load_list(store, list_v1, actor=ACTOR)  # screens the chain companies
+    assert "t-polar" in {m.entity_id for m in stored_matches(store)}
+    # The transfer leaves the store (no public call removes one yet, so the rows go directly):
+    # its companies are no longer parties.
+    with store.begin() as conn:
+        conn.execute(
+            delete(transfer_components).where(transfer_components.c.transfer_id == transfer.id)
+        )
+        conn.execute(delete(custody_transfers).where(custody_transfers.c.id == transfer.id))
+    run = run_screening(store, actor=ACTOR)
+    assert [g["entity_id"] for g in run.changes.gone] == ["t-polar"]
+    stored = stored_matches(store, include_weak=True)
+    assert [m for m in stored if m.party.source == "custody-chain"] == []

@@ -5,6 +5,8 @@ Invariants:
 - A token acts with its owner's current role; disabling the owner revokes every token.
 - Creating and revoking are audited (``token.create``, ``token.revoke``) with the token's name,
   never its value.
+- ``token_user`` remembers a live token's owner for ``token_cache.TTL_SECONDS`` (2 s) per
+  process; revoking forgets at once in this process, other processes follow within that bound.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
+from armtrace.accounts import token_cache
 from armtrace.accounts.secrets import digest, new_token, now
 from armtrace.accounts.users import AccountError, User, get_user, user_from_row
 from armtrace.audit import record_change
@@ -98,6 +101,7 @@ def revoke_token(store: Store, user_name: str, token_name: str, *, actor: str) -
             before={"revoked": False},
             after={"revoked": True},
         )
+    token_cache.forget_all()
     return count
 
 
@@ -140,14 +144,25 @@ _TOKEN_OWNER = _token_owner_query()
 
 
 def token_user(store: Store, token: str) -> User | None:
-    """The enabled owner of a live API token, or None."""
+    """The enabled owner of a live API token, or None.
+
+    Owners found are remembered briefly (``token_cache``): a script sending many requests
+    costs one look-up per ``token_cache.TTL_SECONDS``, not one per request. Unknown tokens
+    are never remembered, so a token works as soon as it is created.
+    """
+    key = (store.settings.db_url, digest(token))
+    known = token_cache.OWNERS.get(key)
+    if known is not None:
+        return known
     # Autocommit: a look-up on every request should cost one round trip, not three.
     with store.engine.connect() as conn:
         row = (
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            .execute(_TOKEN_OWNER, {"token_hash": digest(token)})
+            .execute(_TOKEN_OWNER, {"token_hash": key[1]})
             .first()
         )
     if row is None or row._mapping["disabled"]:
         return None
-    return user_from_row(row._mapping)
+    owner = user_from_row(row._mapping)
+    token_cache.OWNERS.put(key, owner)
+    return owner

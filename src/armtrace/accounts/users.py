@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from armtrace.accounts import token_cache
 from armtrace.accounts.passwords import hash_password, password_problem
 from armtrace.accounts.roles import Permission, Role, permissions_of
 from armtrace.audit import record_change
@@ -184,6 +185,7 @@ def _change(store: Store, name: str, values: dict[str, Any], *, action: str, act
             before=_snapshot(before),
             after=_snapshot(after) | ({"password": "changed"} if "password_hash" in values else {}),
         )
+    token_cache.forget_all()  # a token acts with its owner's current role and state
     return after
 
 

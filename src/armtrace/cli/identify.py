@@ -11,7 +11,7 @@ from rich.table import Table
 
 from armtrace.cli.app import app, err, out, print_json, user_errors
 from armtrace.errors import ArmtraceError
-from armtrace.markings.identify import Identification, identify
+from armtrace.markings.identify import Identification, identify, identify_many
 
 
 @app.command("identify")
@@ -43,7 +43,7 @@ def identify_command(
         if file is not None:
             inputs += _lines(file)
         results: list[tuple[Identification, dict[str, object] | None]] = [
-            (identify(text, documented_on=day), None) for text in inputs
+            (found, None) for found in identify_many(inputs, documented_on=day)
         ]
         for photo in photos or []:
             from armtrace.ocr import read_marking  # loads the OCR model only when needed

@@ -86,16 +86,22 @@ class EvidenceStore:
             raise EvidenceError(f"{path}: cannot read the file ({exc.strerror})") from exc
 
     def put_stream(self, source: BinaryIO) -> EvidenceFile:
-        """Store bytes read from a stream, hashing while copying."""
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
-        digest = hashlib.sha256()
-        size = 0
-        head = b""
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
+        """Store bytes read from a stream, hashing while copying.
+
+        A failure to write (disk full, file size limit, permissions) raises ``EvidenceError``
+        naming the evidence directory and leaves no partial file; a failure to read the source
+        propagates as ``OSError`` for the caller to name the source.
+        """
+        tmp_name: str | None = None
         try:
+            tmp_dir = self.root / "tmp"
+            tmp_dir.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            size = 0
+            head = b""
+            fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, prefix="incoming-")
             with os.fdopen(fd, "wb") as out:
-                while chunk := source.read(CHUNK):
+                while chunk := _read(source):
                     if not head:
                         head = chunk[:16]
                     digest.update(chunk)
@@ -113,10 +119,16 @@ class EvidenceStore:
             os.replace(tmp_name, final)
             _fsync_dir(final.parent)
             return EvidenceFile(sha, size, sniff_media_type(head), created=True)
-        except BaseException:
-            if os.path.exists(tmp_name):
+        except _SourceError as exc:
+            raise exc.cause from None
+        except OSError as exc:
+            raise EvidenceError(
+                f"cannot write to the evidence directory {self.root}: "
+                f"{exc.strerror or exc}; nothing was stored"
+            ) from exc
+        finally:
+            if tmp_name is not None and os.path.exists(tmp_name):
                 os.unlink(tmp_name)
-            raise
 
     def read(self, sha256: str) -> bytes:
         """The object's bytes, after checking they still hash to ``sha256``."""
@@ -149,6 +161,21 @@ class EvidenceStore:
         if path.exists():
             os.chmod(path, 0o644)
             path.unlink()
+
+
+class _SourceError(Exception):
+    """Reading the source failed (kept apart from write failures in the evidence directory)."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
+def _read(source: BinaryIO) -> bytes:
+    try:
+        return source.read(CHUNK)
+    except OSError as exc:
+        raise _SourceError(exc) from exc
 
 
 def _fsync_dir(directory: Path) -> None:

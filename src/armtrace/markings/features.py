@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from armtrace.markings.normalise import confusion_variants
 from armtrace.markings.parse import ParsedMarking
@@ -58,7 +59,7 @@ def prefix_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]
     found: list[Evidence] = []
     for rank, part in enumerate(parsed.part_candidates[:4]):
         decay = 1.0 - 0.12 * rank
-        for maker, prefix in _longest_per_owner(registry, registry.by_prefix(part)):
+        for maker, prefix in _owner_prefixes(registry, part):
             found.append(
                 Evidence(
                     "prefix",
@@ -74,22 +75,60 @@ def corrected_prefix_evidence(parsed: ParsedMarking, registry: Registry) -> list
     """Prefixes matched only after undoing common OCR confusions (0/O, 1/I, 5/S, 8/B)."""
     found: list[Evidence] = []
     for part in parsed.part_candidates[:2]:
-        if registry.by_prefix(part):
-            continue
-        for variant in sorted(confusion_variants(part, limit=32) - {part.upper()}):
-            for maker, prefix in _longest_per_owner(registry, registry.by_prefix(variant)):
-                if len(prefix) < 3:
-                    continue
-                found.append(
-                    Evidence(
-                        "prefix-ocr",
-                        maker.id,
-                        prefix_strength(prefix, variant) * 0.85,
-                        f"read as {variant} (OCR look-alikes corrected), "
-                        f"which starts with {prefix}, a {maker.short} prefix",
-                    )
-                )
+        found.extend(_corrected_prefixes(registry, part))
     return found
+
+
+# The look-ups below are pure functions of one part number or phrase and the registry; markings
+# repeat both heavily, so they are cached (per registry object, which is immutable once built).
+@lru_cache(maxsize=65536)
+def _owner_prefixes(registry: Registry, part: str) -> tuple[tuple[Manufacturer, str], ...]:
+    return tuple(_longest_per_owner(registry, registry.by_prefix(part)))
+
+
+@lru_cache(maxsize=4)
+def _prefix_starts(registry: Registry) -> frozenset[str]:
+    """The first three characters of every prefix long enough to count after OCR correction."""
+    return frozenset(p[:3] for maker in registry for p in maker.prefixes if len(p) >= 3)
+
+
+@lru_cache(maxsize=65536)
+def _may_start_prefix(registry: Registry, start: str) -> bool:
+    """Whether some look-alike reading of a part's first characters starts a 3+ prefix."""
+    return not _prefix_starts(registry).isdisjoint(confusion_variants(start, limit=64))
+
+
+@lru_cache(maxsize=65536)
+def _corrected_prefixes(registry: Registry, part: str) -> tuple[Evidence, ...]:
+    if registry.by_prefix(part):
+        return ()
+    # Only prefixes of three or more characters count, so a variant can matter only when its
+    # first three characters start such a prefix; most lot and date tokens have no such reading.
+    if not _may_start_prefix(registry, part[:3]):
+        return ()
+    starts = _prefix_starts(registry)
+    found: list[Evidence] = []
+    for variant in sorted(confusion_variants(part, limit=32) - {part.upper()}):
+        if variant[:3] not in starts:
+            continue
+        for maker, prefix in _owner_prefixes(registry, variant):
+            if len(prefix) < 3:
+                continue
+            found.append(
+                Evidence(
+                    "prefix-ocr",
+                    maker.id,
+                    prefix_strength(prefix, variant) * 0.85,
+                    f"read as {variant} (OCR look-alikes corrected), "
+                    f"which starts with {prefix}, a {maker.short} prefix",
+                )
+            )
+    return tuple(found)
+
+
+@lru_cache(maxsize=65536)
+def _named_maker(registry: Registry, phrase: str) -> Manufacturer | None:
+    return registry.resolve_name(phrase)
 
 
 def logo_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]:
@@ -118,7 +157,7 @@ def name_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]:
             phrase = " ".join(words[i : i + size])
             if len(phrase) < 3 or phrase.isdigit() or phrase.upper() in GENERIC_NAMES:
                 continue
-            maker = registry.resolve_name(phrase)
+            maker = _named_maker(registry, phrase)
             if maker and maker.id not in seen:
                 seen.add(maker.id)
                 found.append(

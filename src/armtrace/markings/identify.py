@@ -11,7 +11,9 @@ Invariants:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -24,13 +26,20 @@ from armtrace.markings.features import (
     prefix_evidence,
     prefix_strength,
 )
-from armtrace.markings.parse import ParsedMarking, parse_marking
+from armtrace.markings.parse import ParsedMarking, marking_lines, parse_lines
 from armtrace.refdata.manufacturers import Manufacturer, Registry, load_registry
 
 # Below this calibrated confidence the identifier answers "unknown".
 ANSWER_THRESHOLD = 0.5
 
-__all__ = ["ANSWER_THRESHOLD", "Candidate", "Identification", "identify", "prefix_strength"]
+__all__ = [
+    "ANSWER_THRESHOLD",
+    "Candidate",
+    "Identification",
+    "identify",
+    "identify_many",
+    "prefix_strength",
+]
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,11 @@ def _logos(registry: Registry) -> frozenset[str]:
     return frozenset(logo for maker in registry for logo in maker.logos)
 
 
+# Identifications of recently seen markings, keyed by their cleaned lines: real sheets repeat the
+# same markings many times. Bounded, so a long-running server does not grow without limit.
+CACHE_SIZE = 16_384
+
+
 def identify(
     text: str,
     *,
@@ -106,15 +120,70 @@ def identify(
 ) -> Identification:
     """Identify the maker, owner, country and production window of one marking."""
     registry = registry or load_registry()
-    parsed = parse_marking(text, logos=_logos(registry))
-    candidates = rank(parsed, registry)
+    today = datetime.date.today()
+    verdict = _verdict_of_text(text, registry, today)
+    parsed, maker = verdict.parsed, verdict.maker
+    codes = parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ())
+    date = _date(codes, maker.id if maker else None, documented_on or today)
+    return Identification(
+        text, parsed, maker, verdict.parent, verdict.confidence, date, verdict.why,
+        verdict.candidates,
+    )  # fmt: skip
+
+
+def identify_many(
+    texts: Iterable[str],
+    *,
+    registry: Registry | None = None,
+    documented_on: datetime.date | None = None,
+) -> list[Identification]:
+    """``identify`` each marking, in order; each distinct text is worked out once per call."""
+    registry = registry or load_registry()
+    done: dict[str, Identification] = {}
+    results: list[Identification] = []
+    for text in texts:
+        found = done.get(text)
+        if found is None:
+            found = done[text] = identify(text, registry=registry, documented_on=documented_on)
+        results.append(found)
+    return results
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Everything of an Identification that does not depend on the documentation date."""
+
+    parsed: ParsedMarking
+    maker: Manufacturer | None
+    parent: Manufacturer | None
+    confidence: float
+    why: str
+    candidates: tuple[Candidate, ...]
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _verdict_of_text(text: str, registry: Registry, today: datetime.date) -> _Verdict:
+    # The text as typed first (no cleaning at all on a repeat), then its cleaned lines.
+    verdict = _verdict(marking_lines(text), registry, today)
+    return dataclasses.replace(verdict, parsed=dataclasses.replace(verdict.parsed, raw=text))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _verdict(lines: tuple[str, ...], registry: Registry, today: datetime.date) -> _Verdict:
+    # Keyed by cleaned lines, not the text, so spellings that clean alike share one entry; the
+    # caller puts its own text into ``parsed.raw``. ``today`` is in the key because whether a date
+    # code is possible, and so how the marking parses, depends on it.
+    return _judge(parse_lines("", lines, logos=_logos(registry), today=today), registry)
+
+
+def _judge(parsed: ParsedMarking, registry: Registry) -> _Verdict:
+    candidates = tuple(rank(parsed, registry))
     best = candidates[0] if candidates else None
     runner_up = candidates[1].score if len(candidates) > 1 else 0.0
     confidence = calibrate(best.score, runner_up) if best else 0.0
     if best is None or confidence < ANSWER_THRESHOLD:
-        why = _unknown_why(parsed, candidates)
-        date = _date(parsed, None, documented_on)
-        return Identification(text, parsed, None, None, confidence, date, why, tuple(candidates))
+        why = _unknown_why(parsed, list(candidates))
+        return _Verdict(parsed, None, None, confidence, why, candidates)
     owner = registry.current_owner(best.maker.id)
     parent = owner if owner.id != best.maker.id else None
     reasons = [e.why for e in best.evidence]
@@ -122,10 +191,7 @@ def identify(
         reasons.append(f"{best.maker.short} is now part of {parent.short}")
     if len(candidates) > 1:
         reasons.append(f"next best: {candidates[1].maker.short} ({candidates[1].score:.2f})")
-    date = _date(parsed, best.maker.id, documented_on)
-    return Identification(
-        text, parsed, best.maker, parent, confidence, date, "; ".join(reasons), tuple(candidates)
-    )
+    return _Verdict(parsed, best.maker, parent, confidence, "; ".join(reasons), candidates)
 
 
 def rank(parsed: ParsedMarking, registry: Registry) -> list[Candidate]:
@@ -162,11 +228,11 @@ def calibrate(score: float, runner_up: float) -> float:
     return max(0.0, min(1.0, score * (0.35 + 0.65 * share)))
 
 
-def _date(
-    parsed: ParsedMarking, maker_id: str | None, documented_on: datetime.date | None
-) -> DateWindow | None:
-    for code in parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ()):
-        window = decode_date_code(code, documented_on=documented_on, maker_id=maker_id)
+@lru_cache(maxsize=CACHE_SIZE)
+def _date(codes: tuple[str, ...], maker_id: str | None, bound: datetime.date) -> DateWindow | None:
+    """The first of the date codes that decodes, nothing made after ``bound``."""
+    for code in codes:
+        window = decode_date_code(code, documented_on=bound, maker_id=maker_id)
         if window is not None:
             return window
     return None

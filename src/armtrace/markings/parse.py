@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from armtrace.dating import decode_date_code
@@ -41,6 +41,19 @@ _DATE_SHAPES = (  # (pattern, priority): lower priority wins
 )
 _OCR_DIGITS = str.maketrans("OQDILSBZG", "001115826")
 _JOIN_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,4}\+?")
+_EMBEDDED_DATE = re.compile(r"[A-Z]+\d+[A-Z]+(\d{4})")
+_MAKER_THEN_DIGIT = re.compile(r"[A-Z]{1,6}-?\d")
+_LONG_PREFIX_THEN_DIGIT = re.compile(r"[A-Z]{3,6}-?\d")
+_FAMILY_NUMBER = re.compile(r"\d{1,2}[A-Z]{1,3}\d")
+_LOT_RUN = re.compile(r"\d{6,}")
+_DIGIT_RUN = re.compile(r"\d+")
+_O_BETWEEN_DIGITS = re.compile(r"(?<=\d)O(?=\d)")
+_I_BETWEEN_DIGITS = re.compile(r"(?<=\d)I(?=\d)")
+_LETTER = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"\d")
+_LETTERS_ONLY = re.compile(r"[A-Z]{2,5}")
+_SUFFIX_LETTERS = re.compile(r"[A-Z]{2,5}\+?")
+_LOT_SHAPE = re.compile(r"[A-Z0-9\-]+")
 
 
 @dataclass(frozen=True)
@@ -87,13 +100,16 @@ def _decodes(code: str, maker_id: str | None, today: datetime.date) -> bool:
     return decode_date_code(code, documented_on=today, maker_id=maker_id) is not None
 
 
-def _date_priority(upper: str) -> tuple[int, str] | None:
+# Per-token work below is pure (a token's text, and today's date where codes are decoded), and
+# markings repeat tokens heavily ("2213", "CHN", "STM32F407"), so it is cached per token.
+@functools.lru_cache(maxsize=65536)
+def _date_priority(upper: str, today: datetime.date) -> tuple[int, str] | None:
     """Priority and code text when a token looks like a date code; decodable codes rank first."""
     for pattern, priority in _DATE_SHAPES:
         if pattern.fullmatch(upper):
             code = upper.lstrip("#")
             maker = "ti" if priority == 7 else None
-            if _decodes(code, maker, datetime.date.today()):
+            if _decodes(code, maker, today):
                 return priority, code
             # An impossible "2153" still looks like a date code; longer shapes are lots.
             return (priority + 10, code) if priority <= 2 else None
@@ -101,90 +117,131 @@ def _date_priority(upper: str) -> tuple[int, str] | None:
     bare = upper.lstrip("#")
     if len(bare) == 4 and sum(ch.isdigit() for ch in bare) >= 2:
         folded = bare.translate(_OCR_DIGITS)
-        if folded.isdigit() and _decodes(folded, None, datetime.date.today()):
+        if folded.isdigit() and _decodes(folded, None, today):
             return 4, folded
     return None
 
 
-def _embedded_date(upper: str) -> str | None:
+@functools.lru_cache(maxsize=65536)
+def _embedded_date(upper: str, today: datetime.date) -> str | None:
     """A valid YYWW closing a package-and-date token such as "FTG256ABX1707" or "TQG144AGQ1425".
 
     Two letter-digit groups before the four digits keep ordinary part numbers that end in four
     digits ("TPS2113", "MCP2515") out.
     """
-    match = re.fullmatch(r"[A-Z]+\d+[A-Z]+(\d{4})", upper)
-    if match and len(upper) >= 10 and _decodes(match[1], None, datetime.date.today()):
+    match = _EMBEDDED_DATE.fullmatch(upper)
+    if match and len(upper) >= 10 and _decodes(match[1], None, today):
         return match[1]
     return None
 
 
-def _part_score(slot: _Slot) -> float:
-    """Score how much a token looks like a part number; each feature is one line."""
-    upper = slot.upper
+@functools.lru_cache(maxsize=65536)
+def _shape_score(upper: str, today: datetime.date) -> float:
+    """The part of ``_part_score`` that depends on the token's text alone."""
     score = 0.0
-    score += {0: 3, 1: 1}.get(slot.line, 0)  # part numbers usually start the marking
-    score += 1 if slot.first_on_line else 0
     score += 2 if 5 <= len(upper) <= 20 else (-2 if len(upper) <= 3 else 0)
     score += 1 if len(upper) >= 6 else 0
     score += 1 if upper[0].isalpha() else 0
-    score += 2 if re.match(r"[A-Z]{1,6}-?\d", upper) else 0  # maker prefix then digits: "TPS7"
-    score += 0.5 if re.match(r"[A-Z]{3,6}-?\d", upper) else 0  # "LMH0387" over "VM26ABE4"
-    score += 1 if re.match(r"\d{1,2}[A-Z]{1,3}\d", upper) else 0  # "74HC595", "2N7002"
-    score -= 3 if re.search(r"\d{6,}", upper) else 0  # long digit runs are lot numbers
-    score -= 2 if _embedded_date(upper) else 0  # "FTG256ABX1707": package and date code
+    score += 2 if _MAKER_THEN_DIGIT.match(upper) else 0  # maker prefix then digits: "TPS7"
+    score += 0.5 if _LONG_PREFIX_THEN_DIGIT.match(upper) else 0  # "LMH0387" over "VM26ABE4"
+    score += 1 if _FAMILY_NUMBER.match(upper) else 0  # "74HC595", "2N7002"
+    score -= 3 if _LOT_RUN.search(upper) else 0  # long digit runs are lot numbers
+    score -= 2 if _embedded_date(upper, today) else 0  # "FTG256ABX1707": package and date code
     return score
+
+
+def _part_score(slot: _Slot, today: datetime.date) -> float:
+    """Score how much a token looks like a part number; each feature is one line."""
+    score = 0.0
+    score += {0: 3, 1: 1}.get(slot.line, 0)  # part numbers usually start the marking
+    score += 1 if slot.first_on_line else 0
+    return score + _shape_score(slot.upper, today)
 
 
 def _ocr_fixed(part: str) -> str | None:
     """The part with O and I read as digits where they sit between digits ("STM32F4O7")."""
     # Q ("W25Q128") and L ("STM32L476") sit between digits in real part numbers; O and I do not.
-    fixed = re.sub(r"(?<=\d)O(?=\d)", "0", part)
-    fixed = re.sub(r"(?<=\d)I(?=\d)", "1", fixed)
+    fixed = _O_BETWEEN_DIGITS.sub("0", part)
+    fixed = _I_BETWEEN_DIGITS.sub("1", fixed)
     return fixed if fixed != part else None
 
 
+@functools.lru_cache(maxsize=65536)
+def _open_kind(text: str) -> str | None:
+    """ "other" for a marker, "description" for a describing word, else None (still open)."""
+    if is_marker(text):
+        return "other"
+    if is_description_word(text):
+        return "description"
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def _logo_keys(logos: frozenset[str]) -> frozenset[str]:
+    return frozenset(" ".join(logo.upper().split()) for logo in logos if logo.strip())
+
+
 def _classify_lines(
-    lines: list[str], logos: Collection[str]
+    lines: Sequence[str], logos: Collection[str]
 ) -> tuple[list[list[_Slot]], list[OriginMatch]]:
     """Mark origin, logo, marker and description tokens line by line; the rest stay open."""
-    logo_keys = {" ".join(logo.upper().split()) for logo in logos if logo.strip()}
+    logo_keys = (
+        _logo_keys(logos)
+        if isinstance(logos, frozenset)
+        else frozenset(" ".join(logo.upper().split()) for logo in logos if logo.strip())
+    )
     table: list[list[_Slot]] = []
     origins: list[OriginMatch] = []
     for line_no, line in enumerate(lines):
-        pairs = split_tokens(line)
-        slots = [
-            _Slot(text, text.upper(), line_no, i, bracketed)
-            for i, (text, bracketed) in enumerate(pairs)
-        ]
-        origin = find_origin([slot.upper for slot in slots])
+        tokens, origin, first = _classify_line(line, logo_keys)
         if origin is not None:
             origins.append(origin)
-            for slot in slots[origin.start : origin.end]:
-                slot.kind = "origin"
-        for width in (3, 2, 1):
-            for start in range(len(slots) - width + 1):
-                group = slots[start : start + width]
-                if any(s.kind for s in group):
-                    continue
-                if " ".join(s.upper for s in group) in logo_keys:
-                    for s in group:
-                        s.kind = "logo"
-        for slot in slots:
-            if slot.kind is None and is_marker(slot.text):
-                slot.kind = "other"
-            elif slot.kind is None and is_description_word(slot.text):
-                slot.kind = "description"
-        part_shaped = [
-            slot
-            for slot in slots
-            if slot.kind is None
-            and re.search(r"[A-Z]", slot.upper)
-            and re.search(r"\d", slot.upper)
+        slots = [
+            _Slot(text, upper, line_no, i, bracketed, kind, i == first)
+            for i, (text, upper, bracketed, kind) in enumerate(tokens)
         ]
-        if part_shaped:
-            part_shaped[0].first_on_line = True
         table.append(slots)
     return table, origins
+
+
+# A line's tokens and their kinds depend on the line's text and the logos alone, and lines repeat
+# across markings ("CHN 144", "MADE IN TAIWAN", a date code alone), so each is classified once.
+_LineTokens = tuple[tuple[str, str, bool, str | None], ...]  # (text, upper, bracketed, kind)
+
+
+@functools.lru_cache(maxsize=65536)
+def _classify_line(
+    line: str, logo_keys: frozenset[str]
+) -> tuple[_LineTokens, OriginMatch | None, int | None]:
+    """The line's tokens with their kinds, its origin phrase, and its first part-shaped token."""
+    pairs = split_tokens(line)
+    uppers = [text.upper() for text, _ in pairs]
+    kinds: list[str | None] = [None] * len(pairs)
+    origin = find_origin(uppers)
+    if origin is not None:
+        kinds[origin.start : origin.end] = ["origin"] * (origin.end - origin.start)
+    for width in (3, 2, 1):
+        for start in range(len(pairs) - width + 1):
+            if any(kinds[start : start + width]):
+                continue
+            if " ".join(uppers[start : start + width]) in logo_keys:
+                kinds[start : start + width] = ["logo"] * width
+    for i, (text, _) in enumerate(pairs):
+        if kinds[i] is None:
+            kinds[i] = _open_kind(text)
+    first = next(
+        (
+            i
+            for i, upper in enumerate(uppers)
+            if kinds[i] is None and _LETTER.search(upper) and _DIGIT.search(upper)
+        ),
+        None,
+    )
+    tokens = tuple(
+        (text, upper, bracketed, kind)
+        for (text, bracketed), upper, kind in zip(pairs, uppers, kinds, strict=True)
+    )
+    return tokens, origin, first
 
 
 @dataclass
@@ -226,33 +283,35 @@ def _spaced_core(table: list[list[_Slot]], slot: _Slot, firm: set[int]) -> _Slot
     row = table[slot.line]
     following = row[slot.position + 1] if slot.position + 1 < len(row) else None
     if not (
-        re.fullmatch(r"[A-Z]{2,5}", slot.text)
+        _LETTERS_ONLY.fullmatch(slot.text)
         and following is not None
         and following.kind is None
         and following.bracketed == slot.bracketed
         and _PART_SHAPE.fullmatch(following.upper)
-        and re.match(r"\d", following.upper)
+        and _DIGIT.match(following.upper)
         and sum(ch.isdigit() for ch in following.upper) >= 3
-        and not re.search(r"\d{6,}", following.upper)
+        and not _LOT_RUN.search(following.upper)
     ):
         return None
     if id(following) in firm:
         after = row[following.position + 1] if following.position + 1 < len(row) else None
-        if after is None or after.kind or not re.fullmatch(r"[A-Z]{2,5}\+?", after.upper):
+        if after is None or after.kind or not _SUFFIX_LETTERS.fullmatch(after.upper):
             return None
     return following
 
 
-def _joined(parts: list[_Slot]) -> _Candidate:
+def _joined(parts: list[_Slot], today: datetime.date) -> _Candidate:
     """A candidate spelled from several printed tokens, scored as if printed as one."""
     first = parts[0]
     text = "".join(s.upper for s in parts)
     merged = _Slot(text, text, first.line, first.position, first.bracketed)
     merged.first_on_line = first.first_on_line
-    return _Candidate(text, _part_score(merged) + 1, parts)
+    return _Candidate(text, _part_score(merged, today) + 1, parts)
 
 
-def _part_candidates(table: list[list[_Slot]], dated: set[int], firm: set[int]) -> list[_Candidate]:
+def _part_candidates(
+    table: list[list[_Slot]], dated: set[int], firm: set[int], today: datetime.date
+) -> list[_Candidate]:
     """Score part-like tokens, add joins of split prefixes and suffixes, rank best first."""
     found: list[_Candidate] = []
     for row in table:
@@ -263,22 +322,20 @@ def _part_candidates(table: list[list[_Slot]], dated: set[int], firm: set[int]) 
             core = [slot]
             if (rest := _spaced_core(table, slot, firm)) is not None:
                 core = [slot, rest]
-                found.append(_joined(core))
+                found.append(_joined(core, today))
             elif not (
-                _PART_SHAPE.fullmatch(upper)
-                and re.search(r"[A-Z]", upper)
-                and re.search(r"\d", upper)
+                _PART_SHAPE.fullmatch(upper) and _LETTER.search(upper) and _DIGIT.search(upper)
             ):
                 continue
             else:
-                found.append(_Candidate(upper, _part_score(slot), [slot]))
+                found.append(_Candidate(upper, _part_score(slot, today), [slot]))
             core_text = "".join(s.upper for s in core)
             # Only a short core ending in a digit takes a suffix: "STM32F407" + "VGT6", while a
             # complete "STM32F103C8T6" does not swallow a stray "GD" after it.
             if core_text[0].isalpha() and core_text[-1].isdigit() and len(core_text) <= 9:
                 suffix = _suffix_after(table, core[-1], dated)
                 if suffix is not None:
-                    found.append(_joined([*core, suffix]))
+                    found.append(_joined([*core, suffix], today))
     for cand in found:  # a fuller spelling of another candidate is the more specific one
         if any(cand.text.startswith(o.text) and cand.text != o.text for o in found):
             cand.score += 1.5
@@ -291,23 +348,25 @@ def _part_candidates(table: list[list[_Slot]], dated: set[int], firm: set[int]) 
 
 def _lot_score(slot: _Slot) -> float:
     upper = slot.upper
-    longest_digit_run = max((len(run) for run in re.findall(r"\d+", upper)), default=0)
+    longest_digit_run = max((len(run) for run in _DIGIT_RUN.findall(upper)), default=0)
     score = 2.0 if longest_digit_run >= 5 else 0.0
     score += 1 if len(upper) >= 6 else 0
     score += 1 if slot.line > 0 else 0
     return score
 
 
-def _find_dates(slots: list[_Slot], best_slots: set[int]) -> list[tuple[int, int, str, _Slot]]:
+def _find_dates(
+    slots: list[_Slot], best_slots: set[int], today: datetime.date
+) -> list[tuple[int, int, str, _Slot]]:
     """Date-code candidates as (priority, printed order, code, slot), best first."""
     dates: list[tuple[int, int, str, _Slot]] = []
     for order, slot in enumerate(slots):
         if slot.kind is not None or id(slot) in best_slots:
             continue
-        found = _date_priority(slot.upper)
+        found = _date_priority(slot.upper, today)
         if found is not None:
             dates.append((found[0], order, found[1], slot))
-        elif (embedded := _embedded_date(slot.upper)) is not None:
+        elif (embedded := _embedded_date(slot.upper, today)) is not None:
             dates.append((6, order, embedded, slot))
     return sorted(dates, key=lambda entry: (entry[0], entry[1]))
 
@@ -321,7 +380,7 @@ def _pick_lot(slots: list[_Slot], best_slots: set[int]) -> _Slot | None:
         and id(s) not in best_slots
         and len(s.upper) >= 4
         and any(ch.isdigit() for ch in s.upper)
-        and re.fullmatch(r"[A-Z0-9\-]+", s.upper)
+        and _LOT_SHAPE.fullmatch(s.upper)
     ]
     return max(pool, key=_lot_score, default=None)  # max keeps the first of equals
 
@@ -333,21 +392,36 @@ def _logo_text(slots: list[_Slot]) -> str | None:
     return " ".join(s.upper for s in logo_slots if s.line == logo_slots[0].line)
 
 
+def marking_lines(text: str) -> tuple[str, ...]:
+    """The cleaned printed lines of a marking: all that parsing reads of the text."""
+    return tuple(split_lines(clean_text(text)))
+
+
 def parse_marking(text: str, *, logos: Collection[str] = ()) -> ParsedMarking:
     """Split a marking into ranked part-number and date-code candidates, lot, origin and logo."""
-    lines = split_lines(clean_text(text))
+    return parse_lines(text, marking_lines(text), logos=logos, today=datetime.date.today())
+
+
+def parse_lines(
+    text: str, lines: tuple[str, ...], *, logos: Collection[str], today: datetime.date
+) -> ParsedMarking:
+    """``parse_marking`` of ``text`` given its ``marking_lines``, judging date codes by ``today``.
+
+    Two texts with the same lines parse alike except for ``raw``, which is how identification
+    shares the work between spellings of one marking.
+    """
     table, origins = _classify_lines(lines, logos)
     slots = [slot for row in table for slot in row]
 
     standalone_dates: set[int] = set()
     firm_dates: set[int] = set()  # valid all-digit codes: never part of a part number
     for slot in slots:
-        found = _date_priority(slot.upper) if slot.kind is None else None
+        found = _date_priority(slot.upper, today) if slot.kind is None else None
         if found is not None:
             standalone_dates.add(id(slot))
             if found[0] < 10 and found[1].isdigit():
                 firm_dates.add(id(slot))
-    candidates = _part_candidates(table, standalone_dates, firm_dates)
+    candidates = _part_candidates(table, standalone_dates, firm_dates, today)
     # Slots of the best part and of its shorter or longer spellings ("MAX2769" beside
     # "MAX2769ETI+") are the part; they are never read as a lot or a date.
     best = candidates[0].text if candidates else ""
@@ -357,7 +431,7 @@ def parse_marking(text: str, *, logos: Collection[str] = ()) -> ParsedMarking:
         if best.startswith(cand.text) or cand.text.startswith(best)
         for s in cand.slots
     }
-    dates = _find_dates(slots, best_slots)
+    dates = _find_dates(slots, best_slots, today)
     date_codes = list(dict.fromkeys(entry[2] for entry in dates))
     part_texts: list[str] = []
     for cand in candidates:
@@ -386,7 +460,7 @@ def parse_marking(text: str, *, logos: Collection[str] = ()) -> ParsedMarking:
     )
     return ParsedMarking(
         raw=text,
-        lines=tuple(lines),
+        lines=lines,
         part_number=part_texts[0] if part_texts else None,
         part_candidates=tuple(part_texts),
         date_code=date_codes[0] if date_codes else None,

@@ -3,6 +3,16 @@
 Readings are machine output: they are recomputed from the markings and the registry whenever
 asked, and never touch an analyst's own identification (``components.manufacturer``). Identical
 marking texts are identified once per run, since a campaign repeats the same parts many times.
+
+Where-seen look-up: every part key written to readings is filed in ``part_key_variants`` under
+``filed_under(key)``: itself, each spelling with up to two characters dropped (symmetric deletion,
+as in SymSpell) and its prefixes of ``PREFIX_MIN`` characters or more. A query looks up
+``probes(key)`` (its own spellings with up to two characters dropped) among those, and its own
+prefixes among the stored keys, so a stored key is found when it is up to two misread, dropped or
+extra characters away anywhere in the key (look-alikes such as O/0 are folded away before), or
+when one key is the other with an ordering suffix. Candidates are then ranked by ``_similarity``.
+Only pairs needing three or more drops on one side are missed; at the 88% threshold those are
+rare (keys of 13+ characters with three extra characters, not a suffix).
 """
 
 from __future__ import annotations
@@ -14,20 +24,36 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from rapidfuzz import fuzz
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select, true
+from rapidfuzz import fuzz, process
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Connection,
+    Select,
+    delete,
+    func,
+    or_,
+    select,
+    true,
+    union,
+)
 
 from armtrace.markings.identify import Identification, identify
 from armtrace.markings.parse import parse_marking
 from armtrace.refdata.manufacturers import Registry, bundled_paths, load_registry
 from armtrace.store import Store, tables
-from armtrace.store.dialect import bulk_insert
+from armtrace.store.dialect import bulk_insert, in_bound_list, insert_missing, is_postgres
 
 # OCR and typing confuse these letters with digits; folding both sides makes them compare equal.
 _FOLD = str.maketrans(
     {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
 )
-STEM = 5
+STEM = 5  # shortest part key looked up (and, in readings.part_stem, the old search bucket)
+PREFIX_MIN = 6  # _similarity calls a shared prefix "the same part" from six characters
+# Characters dropped from each side to meet (symmetric deletion). Two is what the 88% threshold
+# needs: between keys of 13 characters or more, a misread plus a dropped or extra character still
+# scores 88, and one would not find those with one.
+DELETE_DEPTH = 2
 KEY_CHUNK = 1000  # item keys per IN list: well under SQLite's and PostgreSQL's bound-parameter caps
 READING_COLUMNS = (
     "component_id", "part_number", "part_key", "part_stem", "manufacturer_id", "parent_id",
@@ -40,6 +66,64 @@ PhotoReader = Callable[[bytes], tuple[str, float]]  # image bytes -> (text, conf
 def part_key(part: str) -> str:
     """A part number folded for OCR-tolerant comparison: "SN74LVC24SA" ~ "SN74LVC245A"."""
     return "".join(ch for ch in part.upper() if ch.isalnum()).translate(_FOLD)[:80]
+
+
+def deletions(key: str, depth: int = DELETE_DEPTH) -> set[str]:
+    """The key and every spelling of it with up to ``depth`` characters dropped (none empty)."""
+    found = {key}
+    layer = {key}
+    for _ in range(depth):
+        layer = {word[:i] + word[i + 1 :] for word in layer for i in range(len(word))}
+        found |= layer
+    found.discard("")
+    return found
+
+
+def filed_under(key: str) -> set[str]:
+    """The spellings a stored part key is filed under in ``part_key_variants``."""
+    return deletions(key) | {key[:n] for n in range(PREFIX_MIN, len(key))}
+
+
+def probes(key: str) -> set[str]:
+    """The spellings of a query key to look up among the filed variants.
+
+    Its deletions: two keys meet at a common spelling when each needs at most ``DELETE_DEPTH``
+    characters dropped to reach it (a misread, a dropped or an extra character, or two of those).
+    The query itself also reaches stored keys that extend it with an ordering suffix (through
+    their prefixes). Stored keys that are the query without its ordering suffix are found apart,
+    among the stored keys themselves (``matching_keys``): probing the query's prefixes here would
+    reach every longer key filed under them.
+    """
+    return deletions(key)
+
+
+def file_part_keys(conn: Connection, keys: Iterable[str]) -> int:
+    """File the part keys not yet in ``part_key_variants``; returns how many were new."""
+    wanted = sorted(set(keys))
+    variants = tables.part_key_variants
+    new = 0
+    for at in range(0, len(wanted), KEY_CHUNK):
+        chunk = wanted[at : at + KEY_CHUNK]
+        # A key is filed under itself, so that row says whether it is filed already.
+        known = set(
+            conn.execute(
+                select(variants.c.part_key).where(
+                    variants.c.variant.in_(chunk), variants.c.variant == variants.c.part_key
+                )
+            ).scalars()
+        )
+        fresh = [key for key in chunk if key not in known]
+        rows = [(v, key) for key in fresh for v in sorted(filed_under(key))]
+        insert_missing(conn, "part_key_variants", ("variant", "part_key"), rows)
+        new += len(fresh)
+    return new
+
+
+def _forget_unused_keys(conn: Connection) -> None:
+    """Drop filed keys no reading has any more (after a full re-identification)."""
+    variants, r = tables.part_key_variants, tables.readings
+    used = select(r.c.part_key).where(r.c.part_key == variants.c.part_key).exists()
+    conn.execute(delete(variants).where(~used))
 
 
 @lru_cache(maxsize=1)
@@ -90,14 +174,22 @@ def identify_components(
             for component_id, typed, photo_sha, documented_on in result:
                 batch.append(identifier.row(component_id, typed, photo_sha, documented_on))
                 if len(batch) >= batch_size:
-                    written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+                    written += _write(writer, batch)
                     batch.clear()
                     if on_progress:
                         on_progress(written, total)
-            written += bulk_insert(writer, "readings", READING_COLUMNS, batch)
+            written += _write(writer, batch)
+        if item_keys is None:
+            _forget_unused_keys(writer)
         if on_progress:
             on_progress(written, total)
     return written
+
+
+def _write(conn: Connection, batch: list[tuple[object, ...]]) -> int:
+    """Insert readings rows and file their part keys for the where-seen look-up."""
+    file_part_keys(conn, {row[2] for row in batch if isinstance(row[2], str) and row[2]})
+    return bulk_insert(conn, "readings", READING_COLUMNS, batch)
 
 
 def _identifiable() -> ColumnElement[bool]:
@@ -202,21 +294,73 @@ def where_seen(store: Store, marking: str, *, min_similarity: float = 88.0) -> l
     if not keys:
         return []
     r, comp, it, inc = tables.readings, tables.components, tables.items, tables.incidents
-    query = (
-        select(inc.c.key, inc.c.incident_date, inc.c.place, inc.c.country, it.c.key,
-               comp.c.key, comp.c.marking, r.c.part_number, r.c.part_key)
-        .select_from(r.join(comp, comp.c.id == r.c.component_id)
-                     .join(it, it.c.id == comp.c.item_id).join(inc, inc.c.id == it.c.incident_id))
-        .where(r.c.part_stem.in_({k[:STEM] for k in keys}))
-    )  # fmt: skip
     sightings: list[Sighting] = []
     with store.engine.connect() as conn:
-        for row in conn.execute(query):
-            best = max(_similarity(k, row[8]) for k in keys)
-            if best[0] >= min_similarity:
-                sightings.append(Sighting(*row[:8], similarity=best[0], why=best[1]))
+        scored = matching_keys(conn, keys, min_similarity=min_similarity)
+        found = sorted(scored)
+        for at in range(0, len(found), KEY_CHUNK):
+            query = (
+                select(inc.c.key, inc.c.incident_date, inc.c.place, inc.c.country, it.c.key,
+                       comp.c.key, comp.c.marking, r.c.part_number, r.c.part_key)
+                .select_from(r.join(comp, comp.c.id == r.c.component_id)
+                             .join(it, it.c.id == comp.c.item_id)
+                             .join(inc, inc.c.id == it.c.incident_id))
+                .where(r.c.part_key.in_(found[at : at + KEY_CHUNK]))
+            )  # fmt: skip
+            sightings += [
+                Sighting(*row[:8], similarity=scored[row[8]][0], why=scored[row[8]][1])
+                for row in conn.execute(query)
+            ]
     sightings.sort(key=lambda s: (-s.similarity, s.incident_date or date.min, s.item))
     return sightings
+
+
+def _candidates_statement(postgres: bool) -> CompoundSelect[Any]:
+    """Stored keys reached by the probes, and stored keys that are a prefix of a query key.
+
+    Built once per dialect with the lists as parameters: building the IN lists anew for each
+    look-up cost more than running it. Both halves read only the primary-key index of
+    ``part_key_variants`` (a key is filed under itself, so ``variant = part_key`` rows list the
+    stored keys).
+    """
+    v = tables.part_key_variants
+    reached = select(v.c.part_key).where(in_bound_list(v.c.variant, "probes", postgres=postgres))
+    shorter = select(v.c.part_key).where(
+        in_bound_list(v.c.variant, "prefixes", postgres=postgres), v.c.part_key == v.c.variant
+    )
+    return union(reached, shorter)
+
+
+_CANDIDATES = {postgres: _candidates_statement(postgres) for postgres in (False, True)}
+
+
+def matching_keys(
+    conn: Connection, keys: list[str], *, min_similarity: float = 88.0
+) -> dict[str, tuple[float, str]]:
+    """Stored part keys alike enough to any of ``keys``, with their best (similarity, why)."""
+    wanted = sorted(set().union(*(probes(k) for k in keys)))
+    shorter = sorted({k[:n] for k in keys for n in range(1, len(k))} or {""})
+    statement = _CANDIDATES[is_postgres(conn)]
+    rows = conn.execute(statement, {"probes": wanted, "prefixes": shorter}).scalars()
+    candidates = list(dict.fromkeys(rows))
+    # A candidate reaches the threshold by _similarity only when it is the same key, an
+    # ordering-suffix variant, or alike enough by fuzz.ratio; rapidfuzz finds the last kind for
+    # all candidates at once, so _similarity runs on the few that can pass.
+    passing = {
+        c for c in candidates for k in keys if len(k) >= 6 and (c.startswith(k) or k.startswith(c))
+    }
+    passing.update(keys)
+    for k in keys:
+        found = process.extract(
+            k, candidates, scorer=fuzz.ratio, score_cutoff=min_similarity, limit=None
+        )
+        passing.update(choice for choice, _score, _index in found)
+    scored: dict[str, tuple[float, str]] = {}
+    for candidate in passing.intersection(candidates):
+        best = max(_similarity(k, candidate) for k in keys)
+        if best[0] >= min_similarity:
+            scored[candidate] = best
+    return scored
 
 
 def _similarity(query: str, stored: str) -> tuple[float, str]:

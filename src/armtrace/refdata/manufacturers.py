@@ -85,6 +85,16 @@ class Manufacturer:
     file: str
 
 
+class _PrefixNode:
+    """One character of the prefix trie: what may follow, and makers whose prefix ends here."""
+
+    __slots__ = ("children", "maker_ids")
+
+    def __init__(self) -> None:
+        self.children: dict[str, _PrefixNode] = {}
+        self.maker_ids: tuple[str, ...] = ()  # sorted by id
+
+
 def _logo_key(text: str) -> str:
     """Compare logos as OCR reads them: case, spaces and punctuation do not matter."""
     return "".join(ch for ch in text.casefold() if ch.isalnum())
@@ -111,7 +121,14 @@ class Registry:
                 self._logos.setdefault(_logo_key(logo), []).append(maker.id)
             for prefix in maker.prefixes:
                 self._prefixes.setdefault(prefix, []).append(maker.id)
-        self._longest_prefix = max((len(p) for p in self._prefixes), default=0)
+        # Prefixes as a character trie: a look-up walks the part number once and stops at the
+        # first character no prefix continues with, instead of trying every length.
+        self._prefix_trie = _PrefixNode()
+        for prefix, maker_ids in self._prefixes.items():
+            node = self._prefix_trie
+            for ch in prefix:
+                node = node.children.setdefault(ch, _PrefixNode())
+            node.maker_ids = tuple(sorted(maker_ids))
 
     def get(self, id: str) -> Manufacturer:
         """Return the record with this id; raises ``NotFound``."""
@@ -142,11 +159,20 @@ class Registry:
     def by_prefix(self, part_number: str) -> list[tuple[Manufacturer, str]]:
         """Makers whose prefixes start ``part_number``, longest matching prefix first."""
         part = part_number.strip().upper()
-        matches: list[tuple[Manufacturer, str]] = []
-        for length in range(min(len(part), self._longest_prefix), 0, -1):
-            for maker_id in sorted(self._prefixes.get(part[:length], [])):
-                matches.append((self._by_id[maker_id], part[:length]))
-        return matches
+        ends: list[tuple[int, tuple[str, ...]]] = []
+        node = self._prefix_trie
+        for length, ch in enumerate(part, start=1):
+            child = node.children.get(ch)
+            if child is None:
+                break
+            node = child
+            if node.maker_ids:
+                ends.append((length, node.maker_ids))
+        return [
+            (self._by_id[maker_id], part[:length])
+            for length, maker_ids in reversed(ends)
+            for maker_id in maker_ids
+        ]
 
     def owner_chain(self, id: str) -> list[Manufacturer]:
         """The maker followed by each successor in turn, ending with the current owner."""

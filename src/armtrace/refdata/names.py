@@ -91,8 +91,22 @@ def _token_forms(forms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted({tuple(form.split()) for form in forms}, key=len, reverse=True))
 
 
+def _forms_by_length(
+    forms: tuple[tuple[str, ...], ...],
+) -> tuple[tuple[int, frozenset[tuple[str, ...]]], ...]:
+    """The forms grouped by token count, longest first: one set look-up per length, not per form.
+
+    At most one form of a given length can equal a name's last (or first) tokens, so trying the
+    lengths longest first finds the same form as trying every form longest first.
+    """
+    lengths = sorted({len(form) for form in forms}, reverse=True)
+    return tuple((n, frozenset(form for form in forms if len(form) == n)) for n in lengths)
+
+
 _SUFFIX_TOKENS = _token_forms(_SUFFIX_FORMS)
 _PREFIX_TOKENS = _token_forms(_PREFIX_FORMS)
+_SUFFIX_BY_LENGTH = _forms_by_length(_SUFFIX_TOKENS)
+_PREFIX_BY_LENGTH = _forms_by_length(_PREFIX_TOKENS)
 # Words left dangling once a form is cut: "Smith & Co." -> "smith and" -> "smith".
 _DANGLING = {"and", "und", "et", "y", "i", "e"}
 _NOT_WORD = re.compile(r"[^\w]+|_")
@@ -109,6 +123,8 @@ def _to_latin(text: str) -> str:
 
 def _cut_cjk_forms(text: str) -> str:
     """Remove CJK and Korean legal forms from both ends of an unspaced name."""
+    if text.isascii():  # every CJK and Korean form has a non-ASCII character
+        return text.strip()
     changed = True
     while changed:
         changed = False
@@ -127,15 +143,15 @@ def _cut_token_forms(tokens: list[str]) -> list[str]:
     changed = True
     while changed and tokens:
         changed = False
-        for form in _SUFFIX_TOKENS:
-            if len(tokens) > len(form) and tuple(tokens[-len(form) :]) == form:
-                tokens, changed = tokens[: -len(form)], True
+        for size, forms in _SUFFIX_BY_LENGTH:
+            if len(tokens) > size and tuple(tokens[-size:]) in forms:
+                tokens, changed = tokens[:-size], True
                 while len(tokens) > 1 and tokens[-1] in _DANGLING:
                     tokens = tokens[:-1]
                 break
-        for form in _PREFIX_TOKENS:
-            if len(tokens) > len(form) and tuple(tokens[: len(form)]) == form:
-                tokens, changed = tokens[len(form) :], True
+        for size, forms in _PREFIX_BY_LENGTH:
+            if len(tokens) > size and tuple(tokens[:size]) in forms:
+                tokens, changed = tokens[size:], True
                 break
     return tokens
 

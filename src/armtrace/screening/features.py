@@ -64,68 +64,127 @@ def allowed_edits(length: int) -> int:
     return length // 10
 
 
+@dataclass(frozen=True, slots=True)
+class NameForms:
+    """The spellings of one folded name that the name features compare, worked out once.
+
+    Screening compares each party name with every candidate's names; preparing each side once
+    instead of once per pair halves the work. ``compact`` and ``sorted_compact`` are the
+    distinctive words (all words when none is distinctive) run together, in order and sorted,
+    with romanisation variants folded (``translit_fold``); ``words`` and ``distinctive_words``
+    are the folded words.
+    """
+
+    name: FoldedName
+    text: str
+    joined: str
+    compact: str
+    sorted_compact: str
+    words: frozenset[str]
+    distinctive_words: frozenset[str]
+
+
+def name_forms(name: FoldedName) -> NameForms:
+    """The compared spellings of one folded name."""
+    distinctive = name.distinctive
+    compact = translit_fold(name.compact)
+    in_order = "".join(distinctive)
+    ordered = "".join(sorted(distinctive))
+    return NameForms(
+        name=name,
+        text=name.text,
+        joined="".join(name.tokens),
+        compact=compact,
+        sorted_compact=compact if ordered == in_order else translit_fold(ordered),
+        words=frozenset(map(translit_fold, name.tokens)),
+        distinctive_words=frozenset(map(translit_fold, distinctive)),
+    )
+
+
+def _edit_similarity(left: str, right: str) -> float:
+    edits = Levenshtein.distance(left, right)
+    longest = max(len(left), len(right))
+    value = 1.0 - edits / longest
+    if edits > allowed_edits(longest):
+        value *= 0.6
+    return value
+
+
+def _distinctive_similarity(a: NameForms, b: NameForms) -> float:
+    if not a.name.distinctive or not b.name.distinctive:
+        return 0.0
+    return max(
+        0.0,
+        _edit_similarity(a.compact, b.compact),
+        _edit_similarity(a.sorted_compact, b.sorted_compact),
+    )
+
+
 def distinctive_similarity(a: FoldedName, b: FoldedName) -> float:
     """Edit similarity of the distinctive words, in order or sorted, strict for short names.
 
     Spellings are first folded (``translit_fold``) so romanisation variants cost nothing.
     """
-    if not a.distinctive or not b.distinctive:
-        return 0.0
-    pairs = (
-        (translit_fold(a.compact), translit_fold(b.compact)),
-        (
-            translit_fold("".join(sorted(a.distinctive))),
-            translit_fold("".join(sorted(b.distinctive))),
-        ),
-    )
-    best = 0.0
-    for left, right in pairs:
-        edits = Levenshtein.distance(left, right)
-        longest = max(len(left), len(right))
-        value = 1.0 - edits / longest
-        if edits > allowed_edits(longest):
-            value *= 0.6
-        best = max(best, value)
-    return best
+    return _distinctive_similarity(name_forms(a), name_forms(b))
+
+
+def _weight(words: frozenset[str], distinctive: frozenset[str]) -> float:
+    """Distinctive words count 1, generic ones a quarter (exact in floating point)."""
+    shared = len(words & distinctive)
+    return shared + GENERIC_TOKEN_WEIGHT * (len(words) - shared)
+
+
+def _token_overlap(a: NameForms, b: NameForms) -> float:
+    distinctive = a.distinctive_words | b.distinctive_words
+    total = _weight(a.words, distinctive) + _weight(b.words, distinctive)
+    return 2 * _weight(a.words & b.words, distinctive) / total if total else 0.0
 
 
 def token_overlap(a: FoldedName, b: FoldedName) -> float:
     """Dice overlap of the words, generic words counting a quarter."""
-    distinctive = {translit_fold(t) for t in (*a.distinctive, *b.distinctive)}
+    return _token_overlap(name_forms(a), name_forms(b))
 
-    def weight(token: str) -> float:
-        return 1.0 if token in distinctive else GENERIC_TOKEN_WEIGHT
 
-    left, right = {translit_fold(t) for t in a.tokens}, {translit_fold(t) for t in b.tokens}
-    total = sum(map(weight, left)) + sum(map(weight, right))
-    return 2 * sum(map(weight, left & right)) / total if total else 0.0
+def compare_forms(a: NameForms, b: NameForms) -> NameScores:
+    """All name features for one pair of prepared names."""
+    name = max(
+        fuzz.ratio(a.text, b.text),
+        fuzz.token_sort_ratio(a.text, b.text),
+        fuzz.ratio(a.joined, b.joined),
+    )
+    return NameScores(
+        name=name / 100.0,
+        distinctive=_distinctive_similarity(a, b),
+        overlap=_token_overlap(a, b),
+        generic_only=not a.name.distinctive or not b.name.distinctive,
+    )
 
 
 def compare_names(a: FoldedName, b: FoldedName) -> NameScores:
     """All name features for one pair."""
-    name = max(
-        fuzz.ratio(a.text, b.text),
-        fuzz.token_sort_ratio(a.text, b.text),
-        fuzz.ratio("".join(a.tokens), "".join(b.tokens)),
-    )
-    return NameScores(
-        name=name / 100.0,
-        distinctive=distinctive_similarity(a, b),
-        overlap=token_overlap(a, b),
-        generic_only=not a.distinctive or not b.distinctive,
-    )
+    return compare_forms(name_forms(a), name_forms(b))
 
 
 def best_pair(
     party: Sequence[FoldedName], listed: Sequence[FoldedName]
 ) -> tuple[FoldedName, FoldedName, NameScores]:
     """The pair of names (one per side) that resemble each other most."""
-    best: tuple[FoldedName, FoldedName, NameScores] | None = None
+    mine, theirs, scores = best_forms(list(map(name_forms, party)), list(map(name_forms, listed)))
+    return mine.name, theirs.name, scores
+
+
+def best_forms(
+    party: Sequence[NameForms], listed: Sequence[NameForms]
+) -> tuple[NameForms, NameForms, NameScores]:
+    """``best_pair`` on prepared names."""
+    best: tuple[NameForms, NameForms, NameScores] | None = None
+    best_combined = 0.0
     for a in party:
         for b in listed:
-            scores = compare_names(a, b)
-            if best is None or scores.combined > best[2].combined:
-                best = (a, b, scores)
+            scores = compare_forms(a, b)
+            combined = scores.combined
+            if best is None or combined > best_combined:
+                best, best_combined = (a, b, scores), combined
     if best is None:
         raise ValueError("best_pair needs at least one name on each side")
     return best

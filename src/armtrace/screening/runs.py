@@ -1,13 +1,16 @@
 """Screening runs: screen parties, store results, report what changed since the last run.
 
 Invariants:
-- Changes compare, per match id, the stored result with the new one, for the parties screened
-  in this run only: new matches, matches gone, and scores that crossed ``MATCH_THRESHOLD`` up
+- Changes compare, per match id, the stored result with the new one: new matches, matches gone
+  (also those of parties that left the store), and scores that crossed ``MATCH_THRESHOLD`` up
   or down. Candidates below the threshold on both sides are not reported.
 - Companies named by hand are remembered (``screening_parties``) and screened on every later run
   and list load, so a new list finds them too.
 - A run replaces the stored results of the parties it screened, in one transaction with the run
   row and the alert events for new matches; judgements are untouched.
+- A run screens every party the store still knows, so the stored results of a party that has
+  left the store (its readings or custody transfers removed) are dropped, and its matches are
+  reported as gone.
 - The screener (index over the current lists) is cached per store URL and list versions, so
   repeated look-ups do not rebuild it; a new list version builds a new one.
 """
@@ -102,7 +105,7 @@ def screen_parties(
 ) -> list[Match]:
     """Screen parties against the current lists; nothing is stored."""
     screener = current_screener(store)
-    found = [m for p in parties for m in screener.screen(p)]
+    found = [m for matches in screener.screen_many(parties) for m in matches]
     if not include_weak:
         found = [m for m in found if m.is_match]
     return _with_judgements(store, found)
@@ -177,19 +180,15 @@ def run_screening(
     with store.engine.connect() as conn:
         earlier = _named_parties(conn)
     parties = collect_parties(store, (*earlier, *names))
-    found = [m for p in parties for m in screener.screen(p)]
-    keys = sorted({p.key for p in parties})
+    found = [m for matches in screener.screen_many(parties) for m in matches]
     now = datetime.now(UTC)
     with store.begin() as conn:
-        previous = {
-            r.match_id: r
-            for r in conn.execute(
-                select(screening_results).where(screening_results.c.party_key.in_(keys))
-            )
-        }
+        # Every known party was screened: whatever else is stored belongs to parties that
+        # have left the store, and goes too.
+        previous = {r.match_id: r for r in conn.execute(select(screening_results))}
         changes = _changes(previous, found)
         _remember(conn, names, actor, now)
-        conn.execute(delete(screening_results).where(screening_results.c.party_key.in_(keys)))
+        conn.execute(delete(screening_results))
         if found:
             conn.execute(insert(screening_results), [_result_row(m, now) for m in found])
         conn.execute(

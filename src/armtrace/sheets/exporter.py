@@ -156,11 +156,26 @@ class _SheetWriter:
     def __enter__(self) -> Callable[[dict[str, Any]], None]:
         if self.suffix == ".xlsx":
             from openpyxl import Workbook
+            from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
             self.book = Workbook(write_only=True)
             sheet = self.book.create_sheet("components")
             sheet.append(list(COLUMNS))
-            return lambda rec: sheet.append([rec.get(c) for c in COLUMNS])
+
+            def write_xlsx(rec: dict[str, Any]) -> None:
+                values = [rec.get(c) for c in COLUMNS]
+                for column, value in zip(COLUMNS, values, strict=True):
+                    # XLSX cannot hold control characters; dropping them would change the
+                    # record, so say which cell holds one and which formats can.
+                    if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+                        raise ArmtraceError(
+                            f"{column} of item {rec.get('item_id')!r} component "
+                            f"{rec.get('component_id')!r} holds a control character that XLSX "
+                            "cannot store: export as .csv or .jsonl instead"
+                        )
+                sheet.append(values)
+
+            return write_xlsx
         self.handle = self.path.open("w", encoding="utf-8", newline="")
         if self.suffix == ".csv":
             writer = csv.writer(self.handle)

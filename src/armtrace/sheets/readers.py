@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +19,14 @@ from typing import IO, Any, Protocol, cast
 
 from armtrace.errors import RowError
 from armtrace.model.sheet import COLUMNS
+
+# An XLSX is a zip archive. Real workbooks inflate 10-20 times (a 50,000-row sheet: 16 times);
+# one that inflates over 100 times to more than 64 MiB, or to more than 2 GiB at all, is refused
+# before openpyxl inflates it (its shared strings are held in memory whole). zipfile stops
+# inflating a member at its declared size (and fails its CRC), so the declared sizes are binding.
+XLSX_MAX_RATIO = 100
+XLSX_RATIO_FLOOR = 64 * 1024 * 1024
+XLSX_MAX_INFLATED = 2 * 1024 * 1024 * 1024
 
 
 class SheetError(Exception):
@@ -204,6 +213,7 @@ class XLSXReader:
         self.path = path
         self.total_bytes = path.stat().st_size
         self._row = 0
+        _refuse_zip_bomb(path, self.total_bytes)
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
             self._sheet = self._book.worksheets[0]
@@ -261,6 +271,24 @@ class XLSXReader:
 def unknown(name: str) -> str:
     """The message for a column armtrace does not know."""
     return f"unknown column; the component sheet has: {', '.join(COLUMNS)}"
+
+
+def _refuse_zip_bomb(path: Path, size: int) -> None:
+    """A SheetError when the workbook would inflate far past what a real sheet does."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            inflated = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: openpyxl says so in its own words
+    ratio = inflated / max(size, 1)
+    if inflated > XLSX_MAX_INFLATED or (inflated > XLSX_RATIO_FLOOR and ratio > XLSX_MAX_RATIO):
+        raise SheetError(
+            RowError(
+                str(path), None, None,
+                f"the workbook inflates to {inflated:,} bytes from {size:,} ({ratio:,.0f} times "
+                "its size): refused as a likely zip bomb; save the sheet as CSV instead",
+            )
+        )  # fmt: skip
 
 
 def open_sheet(path: Path) -> SheetReader:

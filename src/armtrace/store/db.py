@@ -6,16 +6,20 @@ old database is upgraded in place before anything reads it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 from alembic import command
 from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
-from armtrace.errors import StoreError
+from armtrace.errors import StoreError, StoreUnavailable
 from armtrace.evidence.files import EvidenceStore
 from armtrace.settings import Settings
 from armtrace.store import tables
@@ -32,11 +36,43 @@ def alembic_config() -> Config:
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database behind ``engine`` to ``revision``."""
+    """Upgrade the database behind ``engine`` to ``revision``, all steps in one transaction.
+
+    A process killed mid-upgrade leaves the schema it started from, on both stores.
+    """
     cfg = alembic_config()
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    if engine.dialect.name != "sqlite":
+        with engine.begin() as conn:  # PostgreSQL DDL is transactional as it is
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+        return
+    with engine.connect() as conn:
+        current = set(MigrationContext.configure(conn).get_current_heads())
+    if revision == "head" and current == set(ScriptDirectory.from_config(cfg).get_heads()):
+        return  # up to date: opening a store must not wait for another writer's lock
+    with engine.connect() as conn:
+        # Python's sqlite3 only opens a transaction before INSERT/UPDATE/DELETE and runs DDL in
+        # autocommit: a kill inside a batch table rebuild left a half-built schema that the
+        # next upgrade refused ("duplicate column name"). Open the transaction ourselves;
+        # IMMEDIATE takes the write lock first, so two processes opening an old store at once
+        # queue on the busy timeout instead of failing.
+        driver = conn.connection.driver_connection
+        assert driver is not None
+        legacy = driver.isolation_level
+        driver.isolation_level = None
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            try:
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+            except BaseException:
+                if driver.in_transaction:  # SQLite may have rolled back already (disk full)
+                    conn.exec_driver_sql("ROLLBACK")
+                raise
+            conn.exec_driver_sql("COMMIT")
+        finally:
+            driver.isolation_level = legacy
+            conn.rollback()  # SQLAlchemy's own (empty) transaction
 
 
 class Store:
@@ -68,7 +104,7 @@ class Store:
             with self.engine.begin() as conn:
                 yield conn
         except OperationalError as exc:
-            raise StoreError(f"the store failed: {exc.orig}") from exc
+            raise store_failure(exc, "the store failed") from exc
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables, for status lines and tests."""
@@ -89,6 +125,23 @@ class Store:
     def close(self) -> None:
         """Release the connection pool."""
         self.engine.dispose()
+
+
+# Errors of the database's operation (connection lost or refused, server shut down, locked,
+# disk full) rather than of the statement: the same request can succeed later.
+UNAVAILABLE = (OperationalError, psycopg.OperationalError, sqlite3.OperationalError)
+
+
+def store_failure(exc: BaseException, doing: str) -> StoreError:
+    """A short error for a failed transaction: the driver's first line, never the SQL or its
+    parameters; ``StoreUnavailable`` when the database itself failed (try again later)."""
+    cause = getattr(exc, "orig", None) or exc
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    if isinstance(exc, UNAVAILABLE) or isinstance(cause, UNAVAILABLE):
+        return StoreUnavailable(
+            f"{doing}: the database is unavailable ({first}); nothing was written, try again"
+        )
+    return StoreError(f"{doing} ({first}); nothing was written")
 
 
 def redact_url(url: str) -> str:

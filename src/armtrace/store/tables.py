@@ -144,6 +144,18 @@ readings = Table(
     Column("ocr_text", Text),  # what OCR read from the photo, when source is photo-ocr
 )
 
+# Where-seen look-up: each folded part key stored in readings is filed under its symmetric-deletion
+# variants (itself and every spelling with one or two characters dropped) and under its prefixes
+# of six characters or more, so a query finds stored keys a misread, dropped or extra character or
+# two away, anywhere in the key, and ordering-suffix variants, with equality look-ups only (both
+# stores). One row per (variant, key); kept by armtrace.markings.readings when readings are written.
+part_key_variants = Table(
+    "part_key_variants",
+    metadata,
+    Column("variant", String(80), primary_key=True),
+    Column("part_key", String(80), primary_key=True),
+)
+
 # Tamper-evident audit trail of every change: each entry's hash covers its content and the previous
 # entry's hash, so editing or deleting a past entry breaks the chain (armtrace audit verify).
 audit_log = Table(

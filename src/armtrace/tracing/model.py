@@ -159,7 +159,9 @@ def find_row(conn: Connection, ref: str | int, *, for_update: bool = False) -> A
     """The request row with this key or numeric id, or NotFound."""
     query = select(trace_requests)
     text = str(ref)
-    if text.isdigit():
+    # ASCII digits only ("¹".isdigit() holds, int() refuses it), and at most 18 of them: no id
+    # reaches 2**63, and a longer number would overflow the driver instead of finding nothing.
+    if text.isascii() and text.isdigit() and len(text) <= 18:
         query = query.where(trace_requests.c.id == int(text))
     else:
         query = query.where(trace_requests.c.key == text)

@@ -7,9 +7,15 @@ Invariants:
   never changes which route answers.
 - The store is opened once per app (in the lifespan) and closed on shutdown; an app built
   around a given store (tests) leaves closing it to the caller.
-- ``authenticate`` runs before every route, so ``request.state.user`` is always set.
+- ``authenticate`` runs before every route, so ``request.state.user`` is always set; then
+  ``refuse_nul`` answers 400 to text with a NUL character (PostgreSQL cannot store one).
+  ``web.fastread`` answers most ``GET /api/items/{key}`` requests before routing, with the
+  same answer the route gives, and hands every other request on.
+- Every answer carries the security headers of ``armtrace.web.headers`` (CSP, nosniff, no
+  framing).
 - Library errors become HTTP answers in one place: NotFound 404, rejected imports 422 with
-  row-level errors, any other ArmtraceError 400 with its message. Errors on pages requested by
+  row-level errors, a database that went away or stayed locked 503 (with Retry-After, never
+  a traceback or SQL), any other ArmtraceError 400 with its message. Errors on pages requested by
   a browser (Accept: text/html) render ``error.html``; ``/api`` always answers JSON.
 """
 
@@ -31,14 +37,19 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from armtrace.errors import ArmtraceError, ImportRejected, NotFound
+from armtrace.errors import ArmtraceError, ImportRejected, NotFound, StoreUnavailable
 from armtrace.refdata.manufacturers import load_registry
 from armtrace.settings import Settings, load_settings
 from armtrace.store import Store
+from armtrace.store.db import UNAVAILABLE, store_failure
 from armtrace.web.config import WebConfig, load_web_config
 from armtrace.web.deps import NotSignedIn, authenticate
 from armtrace.web.error_pages import error_response, is_api, wants_html
+from armtrace.web.fastread import ItemReadFastPath
+from armtrace.web.headers import SecurityHeaders, content_security_policy
 from armtrace.web.limits import BodyLimit
+from armtrace.web.templating import tiles_url
+from armtrace.web.text_guard import refuse_nul
 
 STATIC = Path(__file__).parent / "static"
 ROUTER_PACKAGES = ("armtrace.web.api", "armtrace.web.pages")
@@ -93,7 +104,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url="/api/docs/oauth2-redirect",
         openapi_url="/api/openapi.json",
         lifespan=lifespan,
-        dependencies=[Depends(authenticate)],
+        dependencies=[Depends(authenticate), Depends(refuse_nul)],
     )
     config = web_config or load_web_config()
     app.state.web_config = config
@@ -104,7 +115,11 @@ def create_app(
     if STATIC.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _install_error_handlers(app)
+    # Added first, so the middlewares added after it (outside it) still see every request.
+    app.add_middleware(ItemReadFastPath)
     app.add_middleware(BodyLimit, max_bytes=config.max_upload_bytes)
+    # Outermost, so error answers (413 from BodyLimit included) carry the headers too.
+    app.add_middleware(SecurityHeaders, policy=content_security_policy(tiles_url()))
     return app
 
 
@@ -148,3 +163,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ArmtraceError)
     async def user_error(request: Request, exc: ArmtraceError) -> Response:
         return error_response(request, 400, str(exc))
+
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        failure = exc if isinstance(exc, StoreUnavailable) else store_failure(exc, "the request")
+        status = 503 if isinstance(failure, StoreUnavailable) else 500
+        return error_response(request, status, str(failure), headers={"Retry-After": "5"})
+
+    # Raised outside Store.begin (reads, pool check-out) or by the raw bulk paths.
+    for kind in (StoreUnavailable, *UNAVAILABLE):
+        app.add_exception_handler(kind, unavailable)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Path as PathParam
 from starlette.concurrency import run_in_threadpool
 
 from armtrace.accounts.roles import Permission, permissions_of
@@ -222,6 +223,10 @@ def end_session(response: Response, config: WebConfig) -> None:
     )
 
 
+# Row ids are 64-bit integers in both stores: a larger number from a client must be a 422, not an
+# overflow in the driver (a 500).
+MAX_ROW_ID = 2**63 - 1
+RowId = Annotated[int, PathParam(ge=1, le=MAX_ROW_ID)]
 StoreDep = Annotated[Store, Depends(get_store)]
 UserDep = Annotated[User | None, Depends(_user_dependency)]
 AudienceDep = Annotated[Audience, Depends(current_audience)]

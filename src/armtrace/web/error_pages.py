@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from armtrace.web.templating import render
 
@@ -24,7 +25,38 @@ HEADINGS = {
     405: "Not allowed here",
     413: "Too large",
     422: "Could not read the request",
+    503: "The database is unavailable",
 }
+
+
+class RowProblem(BaseModel):
+    """One bad row of a rejected import."""
+
+    row: int | None
+    column: str | None
+    reason: str
+    file: str
+
+
+class Unprocessable(BaseModel):
+    """A 422: a request that failed validation (``detail`` lists the problems) or an import
+    that was rejected (``detail`` says why and ``errors`` lists every bad row)."""
+
+    detail: str | list[dict[str, Any]]
+    errors: list[RowProblem] | None = None
+
+
+# For routes that import a file: FastAPI would otherwise document only the validation 422, and
+# a client (or schemathesis) checking answers against the spec would reject the row errors.
+REJECTED_IMPORT: dict[int | str, dict[str, Any]] = {
+    422: {"model": Unprocessable, "description": "invalid request, or rows of the file rejected"}
+}
+
+
+def files_of(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """``responses`` for a route that answers a file: the spec names its media types (FastAPI
+    would otherwise document JSON)."""
+    return {200: {"content": {media: {} for media in media_types}}}
 
 
 def is_api(request: Request) -> bool:

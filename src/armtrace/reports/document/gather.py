@@ -14,6 +14,7 @@ import base64
 import datetime
 import io
 import tempfile
+import warnings
 from collections import Counter
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
@@ -26,6 +27,7 @@ from armtrace.errors import EvidenceError, NotFound
 from armtrace.exports.parquet import write_parquet
 from armtrace.exports.scope import coordinate, public_namer
 from armtrace.markings.readings import registry_version
+from armtrace.ocr import MAX_PIXELS
 from armtrace.refdata.manufacturers import load_registry
 from armtrace.refdata.vocabulary import load_chpl
 from armtrace.reports.campaign import CampaignFilter, campaign_trends
@@ -100,7 +102,14 @@ def _map(tally: Tally, public: bool) -> Figure:
 def _embeddable(data: bytes) -> str | None:
     """A downscaled copy of a photo as a data URI, without its metadata (EXIF can hold GPS)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with warnings.catch_warnings():
+            # The pixel check below replaces Pillow's decompression-bomb warning.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(io.BytesIO(data))
+        with opened as image:
+            # A decompression bomb (a small file claiming a huge picture) is not decoded.
+            if image.width * image.height > MAX_PIXELS:
+                return None
             image.thumbnail((PHOTO_PIXELS, PHOTO_PIXELS))
             keeps_alpha = image.mode in ("RGBA", "LA", "P")
             buffer = io.BytesIO()
@@ -108,7 +117,7 @@ def _embeddable(data: bytes) -> str | None:
                 image.save(buffer, format="PNG")
             else:
                 image.convert("RGB").save(buffer, format="JPEG", quality=85)
-    except (OSError, ValueError):
+    except (OSError, ValueError, Image.DecompressionBombError):
         return None
     kind = "image/png" if keeps_alpha else "image/jpeg"
     return f"data:{kind};base64,{base64.b64encode(buffer.getvalue()).decode('ascii')}"

@@ -18,11 +18,12 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError
 
-from armtrace.errors import ImportRejected, StoreError
+from armtrace.errors import ImportRejected
 from armtrace.sheets.importer.report import ImportReport, ProgressFn
 from armtrace.sheets.importer.run import _Run
 from armtrace.sheets.readers import SheetError, open_sheet
 from armtrace.store import Store
+from armtrace.store.db import store_failure
 from armtrace.store.dialect import DRIVER_ERRORS
 
 __all__ = ["ImportReport", "import_sheet"]
@@ -57,10 +58,7 @@ def import_sheet(
                 raise
             transaction.commit()
     except (DBAPIError, *DRIVER_ERRORS) as exc:
-        cause = getattr(exc, "orig", exc)
-        raise StoreError(
-            f"{path}: the store refused the import ({cause}); nothing was written"
-        ) from exc
+        raise store_failure(exc, f"{path}: the store refused the import") from exc
     finally:
         reader.close()
     return report

@@ -21,6 +21,7 @@ Invariants:
 
 from __future__ import annotations
 
+import hashlib
 from array import array
 from collections.abc import Iterator
 from itertools import repeat
@@ -90,17 +91,30 @@ def may_hold_blank_lines(path: Path, chunk: int = 1 << 20) -> bool:
 
 
 class _Counter:
-    """A binary file that counts bytes read, for the progress bar."""
+    """A binary file that counts bytes read (for the progress bar) and hashes them.
+
+    The hash is taken as Arrow reads, so the import log's file hash costs no second pass over
+    the file; it is only offered once the file was read to its end.
+    """
 
     def __init__(self, path: Path) -> None:
         self.handle = path.open("rb")
         self.count = 0
         self.closed = False
+        self.hash = hashlib.sha256()
+        self.at_end = False
 
     def read(self, size: int = -1) -> bytes:
         data = self.handle.read(size)
         self.count += len(data)
+        self.hash.update(data)
+        if not data and size != 0:
+            self.at_end = True
         return data
+
+    def sha256(self) -> str | None:
+        """The hex SHA-256 of the whole file, or None when it was not read to its end."""
+        return self.hash.hexdigest() if self.at_end else None
 
     def close(self) -> None:
         self.handle.close()
@@ -187,6 +201,7 @@ def scan_columnar(
                 first_row += n
         if invalid:
             raise Rejected(f"a row has {invalid[0].actual_columns} cells, expected {width}")
+        run.file_sha256 = source.sha256()
     except pa.ArrowInvalid as exc:  # text that is not UTF-8, most often
         raise Rejected(str(exc)) from exc
     finally:
@@ -216,6 +231,7 @@ class _Flusher:
         self.pending += count
         if self.pending >= self.size:
             self.pending = 0
+            self.run.read_share = self.source.count / self.total if self.total else 1.0
             self.run.flush()
             if self.progress:
                 self.progress(self.source.count, self.total)

@@ -211,6 +211,11 @@ def row_loop(
                     comp = [marking, description, maker, photo, notes]
                     run._component(row, item_key, given, comp)
             if len(run.pending) >= batch:
+                # The flush estimates the file's components from those so far (bulk loads).
+                run.components += components
+                components = 0
+                total = reader.total_bytes
+                run.read_share = reader.bytes_read() / total if total else 1.0
                 run.flush()
                 add_pending = run.pending.append
                 if on_progress:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DBAPIError
 
 from armtrace.alerts.outbox import emit_many
 from armtrace.audit import record_change
-from armtrace.errors import ImportRejected, RowError, StoreError
+from armtrace.errors import ImportRejected, RowError
 from armtrace.evidence.files import sha256_file
 from armtrace.model.sheet import (
     COLUMNS,
@@ -39,6 +39,7 @@ from armtrace.sheets.validate import (
     parse_text,
 )
 from armtrace.store import Store, tables
+from armtrace.store.db import store_failure
 from armtrace.store.dialect import DRIVER_ERRORS
 
 
@@ -75,6 +76,10 @@ class _Run:
         # Rows whose keys a second, read-only pass collects to confirm suspected duplicates.
         self.probe: set[int] | None = None
         self.probe_keys: dict[int, tuple[str, str]] = {}
+        # The share of the file's bytes read so far, set by the scan before each flush.
+        self.read_share = 1.0
+        # Set by a reader that hashed the whole file as it read it (no second pass needed).
+        self.file_sha256: str | None = None
 
     def error(self, row: int | None, column: str | None, reason: str) -> None:
         self.error_count += 1
@@ -111,6 +116,7 @@ class _Run:
             scan_rows(self, reader, col, pad, batch, on_progress)
         except SheetError as exc:
             self.error(exc.error.row, exc.error.column, exc.error.reason)
+        self.read_share = 1.0
         self.flush()
         if on_progress:
             on_progress(reader.total_bytes, reader.total_bytes)
@@ -237,7 +243,8 @@ class _Run:
                 self.error(e.row, e.column, e.reason)
             if self.writing:
                 self.photos.record(loader.conn)
-                job = loader.write_components(self.pending)
+                expected = int(self.components / max(self.read_share, 1e-6))
+                job = loader.write_components(self.pending, expected)
                 if job is not None:
                     if self.writer is None:
                         self.writer = ThreadPoolExecutor(1, thread_name_prefix="armtrace-import")
@@ -280,13 +287,14 @@ class _Run:
         if self.error_count:
             raise ImportRejected(self.file, self.errors, self.error_count)
         if self.db_error is not None:
-            raise StoreError(f"{self.file}: the store refused the import ({self.db_error})")
+            raise store_failure(self.db_error, f"{self.file}: the store refused the import")
         assert self.loader is not None
+        self.loader.finish()
         changed = self.loader.changed
         if changed or self.photos.added:
             record = {
                 "file_name": self.path.name,
-                "file_sha256": sha256_file(self.path),
+                "file_sha256": self.file_sha256 or sha256_file(self.path),
                 "rows": self.rows,
                 "components_written": changed,
             }

@@ -20,7 +20,7 @@ from armtrace.alerts.feed import atom_feed, history, new_feed_key, user_for_feed
 from armtrace.alerts.subscriptions import list_subscriptions, subscribe, unsubscribe
 from armtrace.errors import NotFound
 from armtrace.store import Store
-from armtrace.web.deps import DraftReader, StoreDep, UserDep
+from armtrace.web.deps import DraftReader, RowId, StoreDep, UserDep
 
 router = APIRouter(prefix="/api/alerts", tags=["alerts"])
 ATOM_TYPE = "application/atom+xml; charset=utf-8"
@@ -57,7 +57,9 @@ def new_subscription(body: NewSubscription, store: StoreDep, user: DraftReader) 
 
 
 @router.delete("/subscriptions/{subscription_id}")
-def cancel_subscription(subscription_id: int, store: StoreDep, user: DraftReader) -> dict[str, Any]:
+def cancel_subscription(
+    subscription_id: RowId, store: StoreDep, user: DraftReader
+) -> dict[str, Any]:
     """Cancel one of the user's own subscriptions."""
     return unsubscribe(store, subscription_id, actor=user.name, user_name=user.name).as_json()
 

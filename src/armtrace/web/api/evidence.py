@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from armtrace.web.deps import ConfigDep, Documenter, DraftReader, StoreDep
+from armtrace.web.error_pages import files_of
 from armtrace.web.records import uploads
 
 router = APIRouter(prefix="/api/evidence", tags=["evidence"])
@@ -27,7 +28,7 @@ async def upload_evidence(
     )  # fmt: skip
 
 
-@router.get("/{sha256}")
+@router.get("/{sha256}", response_class=Response, responses=files_of(*sorted(uploads.PHOTO_TYPES)))
 def read_evidence(sha256: str, store: StoreDep, _: DraftReader) -> Response:
     """The file's bytes, after re-checking its hash (400 if it no longer matches)."""
     content, media_type = uploads.read_evidence(store, sha256)

@@ -35,7 +35,8 @@ class NewIncident(IncidentFields):
 @router.get("", response_model=None)
 def list_incidents(
     read: ReadAccess,
-    limit: int = Query(100, ge=1, le=reads.MAX_PAGE), offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=reads.MAX_PAGE),
+    offset: int = Query(0, ge=0, le=reads.MAX_OFFSET),
 ) -> Response:  # fmt: skip
     """Incidents with at least one item you may see, newest first."""
     page = reads.list_incidents(read.store, read.audience, limit=limit, offset=offset)

@@ -7,10 +7,11 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from armtrace.store import Store
 from armtrace.web.deps import Documenter, Judge, ReadAccess, StoreDep
-from armtrace.web.encoding import json_response
+from armtrace.web.encoding import encode, json_response
 from armtrace.web.records import edits, reads
-from armtrace.web.visibility import public_view
+from armtrace.web.visibility import Audience, public_view
 from armtrace.workflow import set_item_state
 
 router = APIRouter(prefix="/api/items", tags=["items"])
@@ -48,7 +49,8 @@ def list_items(
     read: ReadAccess,
     incident: str | None = None, state: str | None = None, item_type: str | None = None,
     weapon_system: str | None = None, country: str | None = None,
-    limit: int = Query(50, ge=1, le=reads.MAX_PAGE), offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=reads.MAX_PAGE),
+    offset: int = Query(0, ge=0, le=reads.MAX_OFFSET),
 ) -> Response:  # fmt: skip
     """Items you may see, by key, filtered and paged (``next_offset`` is null on the last page)."""
     where = reads.ItemFilter(incident, state, item_type, weapon_system, country)
@@ -56,12 +58,17 @@ def list_items(
     return json_response(public_view(page, read.audience))
 
 
+def item_json(store: Store, audience: Audience, key: str) -> bytes:
+    """The body of ``GET /api/items/{key}``; shared with ``web.fastread``, which answers most
+    of these requests before FastAPI's routing."""
+    return encode(public_view(reads.get_item(store, audience, key), audience))
+
+
 @router.get("/{key}", response_model=None)
 def get_item(key: str, read: ReadAccess) -> Response:
     """One item with its incident, components and their machine identification."""
     # Encoded here, in the worker thread, instead of by FastAPI on the event loop.
-    found = reads.get_item(read.store, read.audience, key)
-    return json_response(public_view(found, read.audience))
+    return Response(item_json(read.store, read.audience, key), media_type="application/json")
 
 
 @router.post("", status_code=201)

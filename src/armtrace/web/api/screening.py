@@ -6,6 +6,7 @@ to read, JUDGE to load lists, run screenings and record judgements.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import shutil
 import tempfile
@@ -15,6 +16,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, File, UploadFile
 from pydantic import BaseModel, Field
 
+from armtrace.errors import ImportRejected
 from armtrace.screening import (
     Party,
     judge,
@@ -25,6 +27,7 @@ from armtrace.screening import (
     stored_matches,
 )
 from armtrace.web.deps import DraftReader, Judge, StoreDep
+from armtrace.web.error_pages import REJECTED_IMPORT
 
 router = APIRouter(prefix="/api/screening", tags=["screening"])
 
@@ -84,12 +87,22 @@ def get_lists(store: StoreDep, user: DraftReader) -> dict[str, Any]:
     return {"lists": [v.as_json() for v in list_versions(store)]}
 
 
-@router.post("/lists")
+@router.post("/lists", responses=REJECTED_IMPORT)
 def post_list(store: StoreDep, user: Judge, file: UploadFile = File(...)) -> dict[str, Any]:
     """Load an uploaded FtM entity file and re-screen; the same file twice changes nothing."""
-    name = Path(file.filename or "list.ftm.json").name
+    # The client's base name is kept (the list version records it), but "", "." and ".." name
+    # the folder itself, not a file in it.
+    name = Path(file.filename or "").name
+    if name in ("", ".", ".."):
+        name = "list.ftm.json"
     with tempfile.TemporaryDirectory(prefix="armtrace-list-") as folder:
         path = Path(folder) / name
         with path.open("wb") as handle:
             shutil.copyfileobj(file.file, handle)
-        return load_list(store, path, actor=user.name).as_json()
+        try:
+            return load_list(store, path, actor=user.name).as_json()
+        except ImportRejected as exc:
+            # Name the file as the client sent it: the server's temporary folder is no one's
+            # business and would otherwise show in every row error.
+            errors = [dataclasses.replace(e, file=name) for e in exc.errors]
+            raise ImportRejected(name, errors, exc.total_errors) from None

@@ -14,12 +14,18 @@ from starlette.concurrency import run_in_threadpool
 
 from armtrace.sheets.exporter import export_sheet
 from armtrace.web.deps import ConfigDep, Documenter, DraftReader, StoreDep
+from armtrace.web.error_pages import REJECTED_IMPORT, files_of
 from armtrace.web.records.uploads import import_upload
 
 router = APIRouter(prefix="/api/sheets", tags=["sheets"])
+EXPORT_TYPES = {
+    "csv": "text/csv",
+    "jsonl": "application/x-ndjson",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-@router.post("")
+@router.post("", responses=REJECTED_IMPORT)
 async def upload_sheet(
     store: StoreDep, config: ConfigDep, user: Documenter,
     file: UploadFile = File(description="a .csv, .jsonl or .xlsx component sheet"),
@@ -33,15 +39,19 @@ async def upload_sheet(
     return report.as_json() | {"file": file.filename}
 
 
-@router.get("/export")
+@router.get("/export", response_class=FileResponse, responses=files_of(*EXPORT_TYPES.values()))
 def download_sheet(
     store: StoreDep, _: DraftReader, format: Literal["csv", "jsonl", "xlsx"] = "csv"
 ) -> FileResponse:
     """The whole store as one component sheet (photos are not included; use the evidence API)."""
     work = Path(tempfile.mkdtemp(prefix="armtrace-export-"))
     path = work / f"armtrace-export.{format}"
-    export_sheet(store, path)
+    try:
+        export_sheet(store, path)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     return FileResponse(
-        path, filename=path.name,
+        path, filename=path.name, media_type=EXPORT_TYPES[format],
         background=BackgroundTask(shutil.rmtree, work, ignore_errors=True),
     )  # fmt: skip

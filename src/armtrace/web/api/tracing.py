@@ -7,7 +7,7 @@ published items are public, redacted under the disclosure terms for anyone witho
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -26,7 +26,16 @@ from armtrace.tracing.disclosure import set_terms
 from armtrace.tracing.letter import letter_html, render_pdf
 from armtrace.tracing.requests import Recipient, create_request, list_requests
 from armtrace.tracing.views import chains_for, request_for
-from armtrace.web.deps import AudienceDep, DraftReader, Judge, Reader, StoreDep
+from armtrace.web.deps import (
+    MAX_ROW_ID,
+    AudienceDep,
+    DraftReader,
+    Judge,
+    Reader,
+    RowId,
+    StoreDep,
+)
+from armtrace.web.error_pages import files_of
 
 router = APIRouter(prefix="/api/trace", tags=["tracing"])
 Kind = Literal["manufacturer", "distributor", "exporter", "licensing_authority"]
@@ -41,7 +50,9 @@ class NewRequest(BaseModel):
     manufacturer_id: str | None = Field(None, max_length=100)
     item_key: str | None = Field(None, max_length=200)
     component_keys: list[str] = Field(default_factory=list, max_length=1000)
-    component_ids: list[int] = Field(default_factory=list, max_length=1000)
+    component_ids: list[Annotated[int, Field(ge=1, le=MAX_ROW_ID)]] = Field(
+        default_factory=list, max_length=1000
+    )
     questions: list[str] = Field(default_factory=list, max_length=50)
     key: str | None = Field(None, max_length=60)
 
@@ -157,7 +168,11 @@ def post_step(ref: str, action: Action, body: Step, store: StoreDep, user: Judge
     return done.as_json(_today())
 
 
-@router.get("/requests/{ref}/letter.{fmt}")
+@router.get(
+    "/requests/{ref}/letter.{fmt}",
+    response_class=Response,
+    responses=files_of("text/html", "application/pdf"),
+)
 def get_letter(ref: str, fmt: Literal["html", "pdf"], store: StoreDep, _: DraftReader) -> Response:
     """The request letter as HTML or PDF."""
     html = letter_html(store, ref)
@@ -195,7 +210,7 @@ def post_transfer(body: NewTransfer, store: StoreDep, user: Judge) -> dict[str, 
 
 
 @router.put("/transfers/{transfer_id}/diversion")
-def put_diversion(transfer_id: int, body: Mark, store: StoreDep, user: Judge) -> dict[str, Any]:
+def put_diversion(transfer_id: RowId, body: Mark, store: StoreDep, user: Judge) -> dict[str, Any]:
     """Mark the point of diversion at a transfer."""
     mark_diversion(
         store,
@@ -208,7 +223,7 @@ def put_diversion(transfer_id: int, body: Mark, store: StoreDep, user: Judge) ->
 
 
 @router.delete("/transfers/{transfer_id}/diversion")
-def delete_diversion(transfer_id: int, store: StoreDep, user: Judge) -> dict[str, Any]:
+def delete_diversion(transfer_id: RowId, store: StoreDep, user: Judge) -> dict[str, Any]:
     """Withdraw the mark."""
     unmark_diversion(store, transfer_id, actor=user.name)
     return {"transfer_id": transfer_id, "marked": False}
@@ -239,7 +254,9 @@ def get_chains(item_key: str, store: StoreDep, audience: AudienceDep, _: Reader)
     return {"item": item_key, "chains": [c.as_json() for c in chains]}
 
 
-@router.get("/chains/{item_key}/{index}.svg")
+@router.get(
+    "/chains/{item_key}/{index}.svg", response_class=Response, responses=files_of("image/svg+xml")
+)
 def get_chain_svg(
     item_key: str, index: int, store: StoreDep, audience: AudienceDep, _: Reader
 ) -> Response:

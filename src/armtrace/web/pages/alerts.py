@@ -18,7 +18,7 @@ from armtrace.alerts.subscriptions import unsubscribe as cancel
 from armtrace.alerts.validate import CHANNELS, DIGESTS
 from armtrace.errors import ArmtraceError
 from armtrace.store import Store
-from armtrace.web.deps import DraftReader, StoreDep
+from armtrace.web.deps import DraftReader, RowId, StoreDep
 from armtrace.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -60,7 +60,7 @@ def subscribe_form(
 
 @router.post("/alerts/{subscription_id}/unsubscribe", response_model=None)
 def unsubscribe_form(
-    request: Request, subscription_id: int, store: StoreDep, user: DraftReader
+    request: Request, subscription_id: RowId, store: StoreDep, user: DraftReader
 ) -> Response:
     """Cancel one of the user's subscriptions."""
     try:

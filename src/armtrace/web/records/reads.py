@@ -9,6 +9,7 @@ Invariants:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,11 +17,14 @@ from sqlalchemy import bindparam, exists, select
 
 from armtrace.errors import NotFound
 from armtrace.store import Store, tables
-from armtrace.web.records.connection import reading
+from armtrace.web.records.connection import read_rows, reading
 from armtrace.web.visibility import Audience
 
 inc, it, comp, rd = tables.incidents, tables.items, tables.components, tables.readings
 MAX_PAGE = 500
+# Past any real store, and inside the 64-bit integers SQLite and PostgreSQL bind an OFFSET to:
+# a larger offset from a client must be a 422, not an overflow in the driver (a 500).
+MAX_OFFSET = 1_000_000_000
 
 INCIDENT_COLUMNS = (inc.c.key, inc.c.incident_date, inc.c.place, inc.c.country, inc.c.latitude,
                     inc.c.longitude, inc.c.exercise)  # fmt: skip
@@ -40,7 +44,10 @@ class ItemFilter:
 
 
 def _incident(row: Any) -> dict[str, Any]:
-    m = row._mapping
+    return _incident_fields(row._mapping)
+
+
+def _incident_fields(m: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "key": m["incident_key"], "incident_date": m["incident_date"], "place": m["place"],
         "country": m["country"], "latitude": m["latitude"], "longitude": m["longitude"],
@@ -49,11 +56,14 @@ def _incident(row: Any) -> dict[str, Any]:
 
 
 def _item(row: Any) -> dict[str, Any]:
-    m = row._mapping
+    return _item_fields(row._mapping)
+
+
+def _item_fields(m: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "key": m["key"], "item_type": m["item_type"], "item_markings": m["item_markings"],
         "weapon_system": m["weapon_system"], "notes": m["notes"], "state": m["state"],
-        "incident": _incident(row),
+        "incident": _incident_fields(m),
     }  # fmt: skip
 
 
@@ -118,17 +128,15 @@ _ITEM_READS = {full: _build_item_read(full) for full in (False, True)}
 
 def get_item(store: Store, audience: Audience, item_key: str) -> dict[str, Any]:
     """A visible item with its incident and its components (with machine readings)."""
-    with reading(store) as conn:
-        rows = conn.execute(_ITEM_READS[audience.full], {"item_key": item_key}).all()
+    rows = read_rows(store, _ITEM_READS[audience.full], {"item_key": item_key})
     if not rows:
         raise NotFound(f"no item {item_key!r} (or it is not published)")
-    item = _item(rows[0])
-    item["components"] = [_component(row) for row in rows if row.component_id is not None]
+    item = _item_fields(rows[0])
+    item["components"] = [_component(row) for row in rows if row["component_id"] is not None]
     return item
 
 
-def _component(row: Any) -> dict[str, Any]:
-    m = row._mapping
+def _component(m: Mapping[str, Any]) -> dict[str, Any]:
     reading = None
     if m["confidence"] is not None:
         reading = {
