@@ -27,13 +27,15 @@ class Evidence:
 
 
 # Company names that are also everyday words in typed descriptions ("Microchip" is how a common
-# translation renders "microcircuit"; "linear regulator"; "Schottky diodes"): alone, they name
-# no one.
+# translation renders "microcircuit"; "linear regulator"; "Schottky diodes"; "a module that
+# combines"; "delta-sigma"; "via"): alone, they name no one.
 GENERIC_NAMES = frozenset(
     {
-        "ADVANCED", "ALLIANCE", "ANALOG", "CRYSTAL", "DEVICES", "DIGITAL", "DIODES", "ELECTRONICS",
-        "GENERAL", "INTEGRATED", "INTERNATIONAL", "LINEAR", "MICRO", "MICROCHIP", "NATIONAL",
-        "OPTO", "POWER", "SEMICONDUCTOR", "SENSOR", "SHARP", "SYSTEMS", "TECHNOLOGY", "UNITED",
+        "ACTIONS", "ADVANCED", "ALLIANCE", "ANALOG", "ARROW", "CRYSTAL", "DELTA", "DEVICES",
+        "DIGITAL", "DIODES", "EDGE", "ELECTRONICS", "FLEX", "FUTURE", "GENERAL", "HEXAGON",
+        "INTEGRATED", "INTERNATIONAL", "LINEAR", "MICRO", "MICROCHIP", "NATIONAL", "NATIONS",
+        "OPTO", "POWER", "SEMICONDUCTOR", "SENSOR", "SHARP", "SYSTEMS", "TECHNOLOGY", "THAT",
+        "UNITED", "VIA", "VIKING",
     }
 )  # fmt: skip
 

@@ -120,11 +120,14 @@ def identify(
 ) -> Identification:
     """Identify the maker, owner, country and production window of one marking."""
     registry = registry or load_registry()
-    today = datetime.date.today()
-    verdict = _verdict_of_text(text, registry, today)
+    # A code dated after the day the part was documented cannot be its date code, so the parse
+    # judges candidates against that day (today when it is not known). This also keeps a stored
+    # reading from changing with the calendar.
+    judged_on = documented_on or datetime.date.today()
+    verdict = _verdict_of_text(text, registry, judged_on)
     parsed, maker = verdict.parsed, verdict.maker
     codes = parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ())
-    date = _date(codes, maker.id if maker else None, documented_on or today)
+    date = _date(codes, maker.id if maker else None, judged_on)
     return Identification(
         text, parsed, maker, verdict.parent, verdict.confidence, date, verdict.why,
         verdict.candidates,
@@ -151,7 +154,7 @@ def identify_many(
 
 @dataclass(frozen=True)
 class _Verdict:
-    """Everything of an Identification that does not depend on the documentation date."""
+    """Everything of an Identification but its production window, for one judging date."""
 
     parsed: ParsedMarking
     maker: Manufacturer | None
