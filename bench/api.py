@@ -403,8 +403,8 @@ def markdown(rows: list[Row], items: int, workers: int, load: float, fill_s: flo
         f"Written by `bench/api.py` on {time.strftime('%Y-%m-%d %H:%M')}; {os.cpu_count()} cores "
         f"shared by the server ({workers} uvicorn workers), PostgreSQL and the load generator; "
         f"Python {platform.python_version()}. {items:,} published EXERCISE items (3 components "
-        f"each). Load average when the run started: {load:.1f} — other engineers' jobs were "
-        "running on the same two cores, so figures are lower bounds.",
+        f"each). Load average when the run started: {load:.1f} (the 1-minute average: anything "
+        "above ~1 means other work shared the two cores, and the figures are lower bounds).",
         "\nRows reused from an earlier fill (--reuse)."
         if fill_s is None
         else f"\nGenerating the rows in PostgreSQL took {fill_s:.0f} s.",

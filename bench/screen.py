@@ -376,8 +376,8 @@ def write_results(args: argparse.Namespace, ours: dict[str, Any], theirs: dict[s
 
 `python bench/screen.py --entities {args.entities} --queries {args.queries}` on {machine};
 1-minute load average {ours.get("load_at_start", 0):.1f} at start and
-{ours.get("load_at_end", 0):.1f} at the end: other engineers' jobs were running on the same
-2 cores, so wall times are upper bounds.
+{ours.get("load_at_end", 0):.1f} at the end on 2 cores (anything above ~1 means other work
+shared the cores, and wall times are upper bounds).
 
 {args.queries:,} company names screened against a synthetic FollowTheMoney list of
 {ours["entities"]:,} companies (plus Sanction entities); {ours["planted"]:,} of the queries are
