@@ -292,8 +292,8 @@ def report(
             f"on loopback against `armtrace serve --workers {args.workers}`, PostgreSQL 15 on "
             f"the same machine; {args.seed_items:,} seed items (EXERCISE data), 5 components "
             "each; the mix: item reads 60 %, searches 25 %, photo uploads 10 %, imports of a "
-            "20-row sheet 5 %. Client, server and database share 2 CPU cores; the machine is "
-            f"shared with other jobs: 1-minute load average at start {load_at_start:.2f}.",
+            "20-row sheet 5 %. Client, server and database share 2 CPU cores; 1-minute load "
+            f"average at start {load_at_start:.2f} (above ~1: other work shared the cores).",
             "",
             f"Ran {elapsed:.0f} s; {len(every):,} requests, {errors} errors; "
             f"{workers_alive} server processes under `serve` at the end.",
