@@ -25,10 +25,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from followthemoney import model
-from followthemoney.proxy import EntityProxy
 from sqlalchemy import select
 
 from armtrace.exports import ExportResult
@@ -42,8 +40,14 @@ CONTEXT_ROLE = (
 )
 OWNERSHIP_EVENTS = frozenset({"acquired"})
 
+if TYPE_CHECKING:
+    from followthemoney.proxy import EntityProxy
+
 
 def _entity(schema: str, *key: str) -> EntityProxy:
+    # Imported here: loading FtM's model costs every armtrace command ~0.4 s at start-up.
+    from followthemoney import model
+
     proxy = model.make_entity(schema)
     proxy.make_id("armtrace", *key)
     return proxy

@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import orjson
-from followthemoney import model
-from followthemoney.types import registry
 from rigour.names import pick_name
 
 from armtrace.errors import ImportRejected, RowError
@@ -92,6 +90,11 @@ class _BadLine(ValueError):
 
 @lru_cache(maxsize=1024)  # bounded: a bad file may name many schemata
 def _schema(name: str) -> _Schema | None:
+    # followthemoney is imported where it is used: loading its model costs ~0.4 s, which every
+    # armtrace command would otherwise pay at start-up.
+    from followthemoney import model
+    from followthemoney.types import registry
+
     schema = model.get(name)
     if schema is None:
         return None
@@ -116,6 +119,8 @@ def _schema(name: str) -> _Schema | None:
 @lru_cache(maxsize=4096)
 def _country(value: str) -> str | None:
     """A country value cleaned by FtM's country type, upper-cased; None when it is no country."""
+    from followthemoney.types import registry
+
     cleaned = registry.country.clean(value)
     return cleaned.upper() if cleaned else None
 
