@@ -10,6 +10,7 @@ from followthemoney import model
 from followthemoney.types import registry
 
 from armtrace.errors import ImportRejected
+from armtrace.evidence.files import sha256_file
 from armtrace.screening.ftm import NAME_PROPERTIES, read_list
 
 EXERCISE_LIST = (
@@ -59,3 +60,10 @@ def test_a_value_that_is_not_text_is_rejected_with_its_line_and_property(tmp_pat
     message = str(caught.value)
     assert "row 2, column 'country'" in message and "not text" in message
     assert "row 1" not in message
+
+
+def test_list_hash_is_the_files_sha256(tmp_path: Path) -> None:
+    # Hashed while the lines are read; a last line without a newline and blank lines count too.
+    path = tmp_path / "list.ftm.json"
+    path.write_bytes(EXERCISE_LIST.read_bytes().rstrip(b"\n") + b"\n\n" + b"   ")
+    assert read_list(path).sha256 == sha256_file(path)

@@ -18,7 +18,7 @@ from armtrace.errors import ImportRejected
 from armtrace.sheets import load
 from armtrace.sheets.importer import fastpath, import_sheet
 from armtrace.store import Store, tables
-from armtrace.store.bulk import restore_after_bulk_load, suspend_for_bulk_load
+from armtrace.store.dialect import restore_after_bulk_load, suspend_for_bulk_load
 from sheetdata import KHARKIV, rows, write_csv
 
 

@@ -125,15 +125,6 @@ def _country(value: str) -> str | None:
     return cleaned.upper() if cleaned else None
 
 
-def file_sha256(path: Path) -> str:
-    """The SHA-256 of a file, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _full_date(value: str) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if len(value) >= 10 else None
@@ -242,8 +233,10 @@ def read_list(path: Path, *, dataset: str | None = None) -> ParsedList:
     sanctions: dict[str, list[dict[str, Any]]] = {}
     skipped: Counter[str] = Counter()
     dataset_lists: Counter[tuple[str, ...]] = Counter()
+    digest = hashlib.sha256()  # of the file's bytes, as they are read: no second pass
     with path.open("rb") as handle, collector_paused():
         for number, line in enumerate(handle, start=1):
+            digest.update(line)
             if not line.strip():
                 continue
             try:
@@ -282,7 +275,7 @@ def read_list(path: Path, *, dataset: str | None = None) -> ParsedList:
     with collector_paused():
         entities = [_listed(e, name, sanctions.get(e[0], ())) for e in kept]
     kept_schemata = Counter(e.schema for e in entities)
-    return ParsedList(path, file_sha256(path), name, entities, kept_schemata, skipped)
+    return ParsedList(path, digest.hexdigest(), name, entities, kept_schemata, skipped)
 
 
 def _listed(entity: _Kept, dataset: str, own: list[dict[str, Any]] | tuple[()]) -> ListedEntity:

@@ -18,13 +18,15 @@ from sqlalchemy import Connection, select
 
 from armtrace.errors import RowError
 from armtrace.store import tables
-from armtrace.store.bulk import restore_after_bulk_load, suspend_for_bulk_load
 from armtrace.store.dialect import (
     bulk_insert,
     bulk_upsert,
     copy_in,
     copy_text,
     is_postgres,
+    raw_connection,
+    restore_after_bulk_load,
+    suspend_for_bulk_load,
     upsert_merge,
 )
 
@@ -43,7 +45,7 @@ COMPONENT_COLUMNS = (
 PHOTOLESS_COLUMNS = tuple(c for c in COMPONENT_COLUMNS if c not in ("photo", "photo_sha256"))
 _photoless = itemgetter(*(COMPONENT_COLUMNS.index(c) for c in PHOTOLESS_COLUMNS))
 # On PostgreSQL the trigram (GIN) search index and the foreign keys of components cost far more
-# row by row than set-based once at the end (armtrace.store.bulk). An import expected to at
+# row by row than set-based once at the end (armtrace.store.dialect). An import expected to at
 # least double the table drops them and puts them back before the commit, in the same
 # transaction (a failed import restores them with the rollback). Below this many components
 # the import keeps them up to date row by row, because dropping them locks readers out of
@@ -220,9 +222,7 @@ class Loader:
             return None
         data = copy_text(fresh)
         self.changed += len(fresh)
-        return partial(
-            copy_in, self.conn.connection.driver_connection, "components", COMPONENT_COLUMNS, data
-        )
+        return partial(copy_in, raw_connection(self.conn), "components", COMPONENT_COLUMNS, data)
 
     def finish(self) -> None:
         """Put back what was dropped for this import (before the commit): checks run here."""

@@ -23,7 +23,7 @@ from armtrace.errors import StoreError, StoreUnavailable
 from armtrace.evidence.files import EvidenceStore
 from armtrace.settings import Settings
 from armtrace.store import tables
-from armtrace.store.dialect import make_engine
+from armtrace.store.dialect import make_engine, raw_connection
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -56,8 +56,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         # next upgrade refused ("duplicate column name"). Open the transaction ourselves;
         # IMMEDIATE takes the write lock first, so two processes opening an old store at once
         # queue on the busy timeout instead of failing.
-        driver = conn.connection.driver_connection
-        assert driver is not None
+        driver = raw_connection(conn)
         legacy = driver.isolation_level
         driver.isolation_level = None
         try:
