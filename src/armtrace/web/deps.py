@@ -77,6 +77,13 @@ async def get_config(request: Request) -> WebConfig:
     return config
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header; None when the header is not one."""
+    scheme, _, value = header.partition(" ")
+    token = value.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 async def authenticate(request: Request) -> Auth:
     """Resolve the caller from a Bearer token or the session cookie, then check CSRF."""
     cached: Auth | None = getattr(request.state, "auth", None)
@@ -87,10 +94,10 @@ async def authenticate(request: Request) -> Auth:
     header = request.headers.get("authorization")
     cookie = request.cookies.get(SESSION_COOKIE)
     if header:
-        scheme, _, value = header.partition(" ")
+        token = bearer_token(header)
         user = None
-        if scheme.lower() == "bearer" and value.strip():
-            user = await run_in_threadpool(token_user, store, value.strip())
+        if token is not None:
+            user = await run_in_threadpool(token_user, store, token)
         if user is None:
             raise HTTPException(401, "the API token is unknown, revoked or malformed")
         auth = Auth(user=user, via="token")

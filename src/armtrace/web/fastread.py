@@ -30,7 +30,7 @@ from armtrace.errors import NotFound
 from armtrace.store import Store
 from armtrace.store.db import UNAVAILABLE
 from armtrace.web.api.items import item_json
-from armtrace.web.deps import SESSION_COOKIE
+from armtrace.web.deps import SESSION_COOKIE, bearer_token
 from armtrace.web.visibility import audience_for
 
 # The route's path with FastAPI's ``{key}`` convertor: one non-empty segment without "/" (nor
@@ -101,7 +101,5 @@ def _bearer_token(scope: Scope) -> str | None:
         elif name == b"cookie" and _SESSION in value:
             session = True  # maybe a session; any doubt leaves the request to the app
     if authorization:
-        scheme, _, token = authorization.decode("latin-1").partition(" ")
-        token = token.strip()
-        return token if scheme.lower() == "bearer" and token else ""
+        return bearer_token(authorization.decode("latin-1")) or ""
     return "" if session else None
