@@ -380,7 +380,7 @@ def main() -> None:
         f"# Alerts benchmark\n\n`python bench/alerts.py {' '.join(sys.argv[1:])}` on "
         f"{platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()}), "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Load average at the end: "
-        f"{load:.1f}; other engineers' jobs were running on the same 2 cores.\n\n"
+        f"{load:.1f} on {os.cpu_count()} cores (above 1, other work shared the cores).\n\n"
         f"{args.subscriptions:,} subscriptions ({args.webhook_share:.0%} webhook, "
         f"{args.digest_share:.0%} daily e-mail digest, the rest Atom feed), {args.rate:,} new "
         f"items a minute for {args.minutes} min per store, emitted one transaction a second. "

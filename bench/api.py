@@ -52,7 +52,7 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 PG_ADMIN = os.environ.get("ARMTRACE_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 SCRATCH = "armtrace_bench_api"
-PORT = 8481  # the web-fixes helper's port range (8481-8489)
+PORT = 8481  # away from armtrace serve's default port, so a running server is not hit
 MAX_OPEN = 128  # connections the open-loop generator keeps at most
 FOLD = ("OQDILSBZG", "000115826")  # armtrace.markings.readings._FOLD, as SQL translate() args
 

@@ -263,9 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         RESULTS.parent.mkdir(exist_ok=True)
         RESULTS.write_text(
             "# Linking benchmark\n\n"
-            "`python bench/link.py` on 2 CPU cores shared with other jobs (seven other engineers "
-            f"were building and testing at the same time; load average at the end "
-            f"{os.getloadavg()[0]:.1f}); numpy {np.__version__}.\n\n"
+            f"`python bench/link.py` on {os.cpu_count()} CPU cores (1-minute load average at the "
+            f"end {os.getloadavg()[0]:.1f}; above 1, other work shared the cores); "
+            f"numpy {np.__version__}.\n\n"
             f"{text}\n\n" + "\n".join(f"- {n}" for n in notes) + "\n"
             f"- process maximum RSS over the whole run (data generation and exact answers "
             f"included): {rss:,.0f} MiB\n\n## How it was measured\n\n{__doc__}\n{METHOD}",

@@ -255,9 +255,9 @@ def markdown(runs: list[Run], problems: list[str], target: float) -> str:
     lines = [
         "# Campaign report benchmark results", "",
         f"Written by `bench/report.py` on {datetime.date.today().isoformat()}; machine: "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}. Other engineers' jobs were "
-        "running on the same 2 cores during the run (`load avg` is the 1-minute load average "
-        "when each run started), so the timings are pessimistic.", "",
+        f"{os.cpu_count()} cores, Python {platform.python_version()}. `load avg` is the 1-minute "
+        "load average when each run started; above 1, other work shared the cores and the "
+        "timings are pessimistic.", "",
         "Input: synthetic fact Parquet files (exercise data) in the analytics snapshot "
         "schema, whole file in scope. `figures` is computing every figure of a campaign report "
         "(companies, countries, date codes by month, incidents, items, per-quarter makers, new "

@@ -386,7 +386,7 @@ planted variants of listed names. Peak RSS is each method's own child process.
 {table}
 
 - Times are wall-clock seconds per phase; "CPU of the run" is the child's user+system CPU
-  time for everything it did (for rapidfuzz: only the queries it actually ran). With other jobs
+  time for everything it did (for rapidfuzz: only the queries it actually ran). With other work
   on the cores, wall time exceeds CPU time; the CPU column is the fairer comparison.
 - armtrace reads the list with orjson and checks every line against followthemoney's model
   (schema and property names, values as lists of text; one look-up per schema, no proxy per

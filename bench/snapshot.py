@@ -165,8 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         f"# Writing a snapshot from a store ({args.rows:,} components, SQLite)",
         "",
         f"{datetime.date.today()}, {platform.processor() or platform.machine()}, "
-        f"{os.cpu_count()} CPUs shared with other jobs running at the same time (load average "
-        f"{os.getloadavg()[0]:.1f} at the end; figures are noisy); best of {args.repeat}, "
+        f"{os.cpu_count()} CPUs (load average {os.getloadavg()[0]:.1f} at the end; above 1, other "
+        f"work shared the CPUs and figures are noisy); best of {args.repeat}, "
         "each in a fresh process. Loading the bundled registry "
         f"(once per process, whatever the row count) took {min(registry):.2f} s more and is "
         "not in these figures.",
