@@ -54,3 +54,35 @@ def test_round_trip_loses_nothing(store: Store, tmp_path: Path, suffix: str) -> 
 def test_export_refuses_unknown_format(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ArmtraceError, match="component sheets are"):
         export_sheet(store, tmp_path / "out.txt")
+
+
+def test_xlsx_export_writes_text_that_looks_like_a_formula_as_text(
+    store: Store, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    records = rows()
+    records[0]["notes"] = '=HYPERLINK("http://example.org/x","open")'
+    records[1]["marking"] = "=1+2 ADM3202"
+    import_sheet(store, write_csv(tmp_path / "in.csv", records))
+    out = Path(export_sheet(store, tmp_path / "out.xlsx").file)
+    sheet = load_workbook(out)["components"]
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
+    looks_like_formula = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    # Both texts are there, as text: nothing a spreadsheet would evaluate on opening.
+    assert sorted(c.value for c in looks_like_formula) == [
+        "=1+2 ADM3202",
+        '=HYPERLINK("http://example.org/x","open")',
+    ]
+    assert all(c.data_type == "s" for c in looks_like_formula)
+    assert "notes" in header and "marking" in header
+    # And the sheet imports back with the same text.
+    fresh = Store.open(
+        load_settings(db=f"sqlite:///{tmp_path / 'fresh.db'}", evidence=str(tmp_path / "ev2"))
+    )
+    try:
+        import_sheet(fresh, out)
+        assert fresh.counts() == store.counts()
+    finally:
+        fresh.close()

@@ -156,6 +156,7 @@ class _SheetWriter:
     def __enter__(self) -> Callable[[dict[str, Any]], None]:
         if self.suffix == ".xlsx":
             from openpyxl import Workbook
+            from openpyxl.cell import WriteOnlyCell
             from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
             self.book = Workbook(write_only=True)
@@ -173,7 +174,18 @@ class _SheetWriter:
                             f"{rec.get('component_id')!r} holds a control character that XLSX "
                             "cannot store: export as .csv or .jsonl instead"
                         )
-                sheet.append(values)
+                # openpyxl stores text that starts with "=" as a formula, which a spreadsheet
+                # would run on opening (a marking or note typed as "=HYPERLINK(...)"): write such
+                # text as a text cell, so the file holds what the store holds and runs nothing.
+                cells: list[object] = []
+                for value in values:
+                    if isinstance(value, str) and value.startswith("="):
+                        cell = WriteOnlyCell(sheet, value=value)
+                        cell.data_type = "s"
+                        cells.append(cell)
+                    else:
+                        cells.append(value)
+                sheet.append(cells)
 
             return write_xlsx
         self.handle = self.path.open("w", encoding="utf-8", newline="")
