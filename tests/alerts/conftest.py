@@ -20,7 +20,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from armtrace.alerts.webhook import EVENT_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from armtrace.alerts.webhook import (
+    ALLOW_PRIVATE_ENV,
+    EVENT_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -130,8 +135,9 @@ class _EphemeralController(Controller):
 
 
 @pytest.fixture
-def receiver() -> Iterator[WebhookReceiver]:
-    """A webhook receiver on an ephemeral port."""
+def receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[WebhookReceiver]:
+    """A webhook receiver on an ephemeral port (on loopback, so internal targets are allowed)."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
     found = WebhookReceiver()
     yield found
     found.stop()
@@ -166,8 +172,9 @@ def wait() -> Any:
 
 
 @pytest.fixture
-def make_receiver() -> Iterator[Any]:
+def make_receiver(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """A factory for receivers with options (delay), stopped at the end."""
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
     made: list[WebhookReceiver] = []
 
     def make(**options: Any) -> WebhookReceiver:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -9,12 +10,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select, update
 
 from armtrace.alerts import emit
 from armtrace.alerts.digest import due_at
 from armtrace.alerts.feed import atom_feed, history, new_feed_key, user_for_feed_key
 from armtrace.alerts.subscriptions import subscribe
+from armtrace.alerts.webhook import ALLOW_PRIVATE_ENV, TargetRefused, public_address
 from armtrace.alerts.worker import WorkerConfig, run_worker
 from armtrace.store import Store
 from armtrace.store.tables_alerts import alert_deliveries
@@ -152,6 +155,52 @@ def test_an_answer_that_cannot_improve_fails_the_delivery(
     with store.engine.connect() as conn:
         error = conn.execute(select(alert_deliveries.c.last_error)).scalar_one()
     assert "HTTP 410" in error
+
+
+def test_a_target_on_an_internal_address_is_refused_and_not_posted_to(
+    store: Store, receiver: Any, wait: Callable[..., bool], monkeypatch: Any
+) -> None:
+    # The receiver listens on 127.0.0.1; without the operator's switch armtrace must not post
+    # there (SSRF), and retrying cannot help, so the delivery fails at once.
+    monkeypatch.delenv(ALLOW_PRIVATE_ENV)
+    _webhook(store, receiver)
+    _emit_items(store, 1)
+    with worker(store):
+        assert wait(lambda: _states(store) == [("failed", 1)])
+    with store.engine.connect() as conn:
+        error = conn.execute(select(alert_deliveries.c.last_error)).scalar_one()
+    assert "127.0.0.1" in error and ALLOW_PRIVATE_ENV in error
+    assert receiver.posts == []
+
+
+@pytest.mark.parametrize(
+    "host", ["127.0.0.1", "localhost", "10.1.2.3", "192.168.0.1", "169.254.169.254", "[::1]",
+             "[::ffff:127.0.0.1]", "0.0.0.0", "100.64.0.1"],
+)  # fmt: skip
+def test_internal_addresses_are_refused(host: str, monkeypatch: Any) -> None:
+    monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
+    with pytest.raises(TargetRefused) as caught:
+        public_address(host.strip("[]"), 80)
+    assert caught.value.permanent
+
+
+def test_a_name_with_any_internal_address_is_refused(monkeypatch: Any) -> None:
+    # One public and one internal answer: refused, whichever the resolver would give next.
+    monkeypatch.delenv(ALLOW_PRIVATE_ENV, raising=False)
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", 443)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.7", 443)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: answers)
+    with pytest.raises(TargetRefused, match=r"10\.0\.0\.7"):
+        public_address("mixed.example.org", 443)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *a, **k: answers[:1])
+    assert public_address("public.example.org", 443) == (socket.AF_INET, "93.184.215.14")
+
+
+def test_internal_addresses_are_allowed_when_the_operator_says_so(monkeypatch: Any) -> None:
+    monkeypatch.setenv(ALLOW_PRIVATE_ENV, "1")
+    assert public_address("127.0.0.1", 80) == (socket.AF_INET, "127.0.0.1")
 
 
 def test_events_older_than_the_max_age_stop_being_retried(
