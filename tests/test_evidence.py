@@ -69,3 +69,28 @@ def test_missing_photo_rejects_the_row(store: Store, tmp_path: Path) -> None:
         import_sheet(store, write_csv(tmp_path / "s.csv", records))
     error = info.value.errors[0]
     assert (error.row, error.column) == (3, "photo") and "was not found" in error.reason
+
+
+def test_temp_files_a_killed_writer_left_are_swept_once_a_day_old(tmp_path: Path) -> None:
+    from armtrace.evidence.files import STALE_TEMP_SECONDS, EvidenceStore
+
+    evidence = EvidenceStore(tmp_path / "evidence")
+    (tmp_path / "evidence" / "tmp").mkdir(parents=True)
+    stale = tmp_path / "evidence" / "tmp" / "incoming-killed"
+    recent = tmp_path / "evidence" / "tmp" / "incoming-in-flight"
+    other = tmp_path / "evidence" / "tmp" / "notes.txt"
+    for path in (stale, recent, other):
+        path.write_bytes(b"partial")
+    old = os.path.getmtime(stale) - STALE_TEMP_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+    photo = tmp_path / "IMG.jpg"
+    photo.write_bytes(JPEG)
+    evidence.put_file(photo)
+    # The day-old temp file is gone; one that may still have a writer stays, and so does
+    # anything armtrace did not name.
+    assert not stale.exists() and recent.exists() and other.exists()
+    assert sorted(p.name for p in (tmp_path / "evidence" / "tmp").iterdir()) == [
+        "incoming-in-flight",
+        "notes.txt",
+    ]

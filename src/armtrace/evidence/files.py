@@ -2,7 +2,9 @@
 
 Invariants:
 - A file is written to a temporary name, flushed to disk, then renamed to ``objects/aa/bb/<sha>``;
-  a reader never sees a half-written object, and a crash leaves at most a stray temp file.
+  a reader never sees a half-written object, and a crash leaves at most a stray temp file,
+  which the next store into the same directory removes once it is a day old (no write takes that
+  long, so a file that old has no writer left).
 - Objects are made read-only and never rewritten: the same content always has the same name.
 - Every read re-computes the hash; a mismatch raises ``EvidenceError`` instead of returning bytes.
 """
@@ -13,6 +15,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -20,6 +23,7 @@ from typing import BinaryIO
 from armtrace.errors import EvidenceError
 
 CHUNK = 1 << 20
+STALE_TEMP_SECONDS = 24 * 3600
 
 # Magic numbers of the formats field teams send; anything else is stored as opaque bytes.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -70,6 +74,24 @@ class EvidenceStore:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        self._swept = False
+
+    def sweep_stale_temp(self, max_age: float = STALE_TEMP_SECONDS) -> int:
+        """Remove temp files a killed writer left behind; returns how many went."""
+        removed = 0
+        cutoff = time.time() - max_age
+        try:
+            entries = list(os.scandir(self.root / "tmp"))
+        except FileNotFoundError:
+            return 0
+        for entry in entries:
+            try:
+                if entry.name.startswith("incoming-") and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+            except FileNotFoundError:  # another process swept it first
+                continue
+        return removed
 
     def path_for(self, sha256: str) -> Path:
         """Where the object with this hash lives (it may not exist)."""
@@ -96,6 +118,9 @@ class EvidenceStore:
         try:
             tmp_dir = self.root / "tmp"
             tmp_dir.mkdir(parents=True, exist_ok=True)
+            if not self._swept:
+                self._swept = True
+                self.sweep_stale_temp()
             digest = hashlib.sha256()
             size = 0
             head = b""
