@@ -37,6 +37,19 @@ class EvidenceError(ArmtraceError):
     """Evidence could not be stored or no longer matches its recorded hash."""
 
 
+class EvidenceUnwritable(EvidenceError):
+    """The evidence directory cannot take a file: the disk is full, or it cannot be written.
+
+    ``str()`` names the directory for the operator at the command line; ``public`` says the same
+    without server paths, for answers to web callers; ``no_space`` tells a full disk from the rest.
+    """
+
+    def __init__(self, message: str, *, public: str, no_space: bool) -> None:
+        super().__init__(message)
+        self.public = public
+        self.no_space = no_space
+
+
 class OCRError(ArmtraceError):
     """A photo could not be read."""
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from armtrace.store import Store, tables
@@ -111,3 +113,25 @@ def test_export_download(analyst_client: RoleClient, sample_case: object) -> Non
     ]  # fmt: skip
     assert len(records) == 6  # 4 + 2 components
     assert "attachment" in answer.headers["content-disposition"]
+
+
+def test_a_full_evidence_disk_answers_507_without_server_paths(
+    store: Store, investigator_client: RoleClient
+) -> None:
+    where = store.settings.evidence_dir
+    where.mkdir(parents=True, exist_ok=True)
+    if subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(where)], capture_output=True
+    ).returncode:
+        pytest.skip("mounting a tiny tmpfs needs root (the project's machines and CI have it)")
+    try:
+        photo = {"file": ("c1.png", io.BytesIO(PNG * 50), "image/png")}
+        answer = investigator_client.post("/api/evidence", files=photo)
+        assert answer.status_code == 507, answer.text
+        detail = answer.json()["detail"]
+        assert detail == "the evidence store is out of space; nothing was stored"
+        assert str(where) not in answer.text
+        assert store.counts()["evidence"] == 0
+        assert not [p for p in where.rglob("*") if p.is_file()]  # no partial file either
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=False)

@@ -11,6 +11,7 @@ Invariants:
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from armtrace.errors import EvidenceError
+from armtrace.errors import EvidenceError, EvidenceUnwritable
 
 CHUNK = 1 << 20
 STALE_TEMP_SECONDS = 24 * 3600
@@ -147,9 +148,16 @@ class EvidenceStore:
         except _SourceError as exc:
             raise exc.cause from None
         except OSError as exc:
-            raise EvidenceError(
+            no_space = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+            raise EvidenceUnwritable(
                 f"cannot write to the evidence directory {self.root}: "
-                f"{exc.strerror or exc}; nothing was stored"
+                f"{exc.strerror or exc}; nothing was stored",
+                public=(
+                    "the evidence store is out of space; nothing was stored"
+                    if no_space
+                    else "the evidence store cannot be written; nothing was stored"
+                ),
+                no_space=no_space,
             ) from exc
         finally:
             if tmp_name is not None and os.path.exists(tmp_name):

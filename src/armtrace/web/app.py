@@ -15,7 +15,8 @@ Invariants:
   framing).
 - Library errors become HTTP answers in one place: NotFound 404, rejected imports 422 with
   row-level errors, a database that went away or stayed locked 503 (with Retry-After, never
-  a traceback or SQL), any other ArmtraceError 400 with its message. Errors on pages requested by
+  a traceback or SQL), an evidence directory that cannot take a file 507 (full) or 500 without
+  its path, any other ArmtraceError 400 with its message. Errors on pages requested by
   a browser (Accept: text/html) render ``error.html``; ``/api`` always answers JSON.
 """
 
@@ -37,7 +38,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from armtrace.errors import ArmtraceError, ImportRejected, NotFound, StoreUnavailable
+from armtrace.errors import (
+    ArmtraceError,
+    EvidenceUnwritable,
+    ImportRejected,
+    NotFound,
+    StoreUnavailable,
+)
 from armtrace.refdata.manufacturers import load_registry
 from armtrace.settings import Settings, load_settings
 from armtrace.store import Store
@@ -163,6 +170,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ArmtraceError)
     async def user_error(request: Request, exc: ArmtraceError) -> Response:
         return error_response(request, 400, str(exc))
+
+    @app.exception_handler(EvidenceUnwritable)
+    async def evidence_unwritable(request: Request, exc: EvidenceUnwritable) -> Response:
+        # The server's fault, not the caller's, and its paths are not the caller's business.
+        return error_response(request, 507 if exc.no_space else 500, exc.public)
 
     async def unavailable(request: Request, exc: Exception) -> Response:
         failure = exc if isinstance(exc, StoreUnavailable) else store_failure(exc, "the request")

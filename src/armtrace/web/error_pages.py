@@ -26,6 +26,7 @@ HEADINGS = {
     413: "Too large",
     422: "Could not read the request",
     503: "The database is unavailable",
+    507: "The server is out of space",
 }
 
 
