@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from armtrace.dating import DateWindow, decode_date_code
+from armtrace.markings.conventions import convention_evidence
 from armtrace.markings.features import (
     Evidence,
     corrected_prefix_evidence,
@@ -204,6 +205,7 @@ def rank(parsed: ParsedMarking, registry: Registry) -> list[Candidate]:
         + corrected_prefix_evidence(parsed, registry)
         + logo_evidence(parsed, registry)
         + name_evidence(parsed, registry)
+        + convention_evidence(parsed, registry)
     )
     by_maker: dict[str, list[Evidence]] = {}
     for item in evidence:
