@@ -97,7 +97,9 @@ def scratch_url() -> str:
 def item_count(url: str) -> int:
     try:
         with psycopg.connect(url) as conn:
-            return int(conn.execute("SELECT count(*) FROM items").fetchone()[0])  # type: ignore[index]
+            row = conn.execute("SELECT count(*) FROM items").fetchone()
+            assert row is not None  # count(*) always answers one row
+            return int(row[0])
     except psycopg.Error:
         return -1
 
@@ -151,7 +153,7 @@ def fill(items: int) -> float:
     }
     with psycopg.connect(scratch_url(), autocommit=True) as conn:
         for statement in FILL:
-            conn.execute(statement, values)  # type: ignore[arg-type]
+            conn.execute(statement, values)
         conn.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
 
@@ -235,7 +237,13 @@ async def _open(
     return latencies, errors
 
 
-def _drive(args: tuple[str, list[str], str, float, float], out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+# What the load generator sends back: latencies, errors, wall seconds and its CPU seconds.
+DriveResult = tuple[list[float], int, float, float]
+
+
+def _drive(
+    args: tuple[str, list[str], str, float, float], out: multiprocessing.Queue[DriveResult]
+) -> None:
     mode, paths, headers, amount, seconds = args
     try:
         import uvloop
@@ -255,7 +263,7 @@ def drive(scenario: str, mode: str, paths: list[str], headers: str, amount: floa
           seconds: float, pids: list[int] | None = None) -> Row:  # fmt: skip
     """Run one load pattern from a child process and summarise it."""
     cpu_before = cpu_seconds(pids or [])
-    queue: multiprocessing.Queue = multiprocessing.Queue()  # type: ignore[type-arg]
+    queue: multiprocessing.Queue[DriveResult] = multiprocessing.Queue()
     child = multiprocessing.Process(
         target=_drive, args=((mode, paths, headers, amount, seconds), queue)
     )

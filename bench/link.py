@@ -65,7 +65,9 @@ class Run:
 
 def _popular_parts(rng: np.random.Generator, count: int) -> np.ndarray:
     """Part ids with popularity ~ 1/(rank + 50)**1.05, by inverting the continuous CDF."""
-    lo, hi = 50.0**-0.05, (VOCABULARY + 50.0) ** -0.05
+    # float ** negative float is typed Any (it may be complex); these bases are positive.
+    lo: float = 50.0**-0.05
+    hi: float = (VOCABULARY + 50.0) ** -0.05
     u = rng.random(count)
     ranks = (lo - u * (lo - hi)) ** (-1 / 0.05) - 50.0
     return np.minimum(ranks.astype(np.int64), VOCABULARY - 1)
@@ -156,7 +158,7 @@ def run_armtrace(sets: SetCollection, truth: set[tuple[int, int]]) -> Run:
     )
 
 
-def run_datasketch(sets: SetCollection, truth: set[tuple[int, int]] | None, cap: int) -> Run:
+def run_datasketch(sets: SetCollection, truth: set[tuple[int, int]], cap: int) -> Run:
     from datasketch import MinHash, MinHashLSH
 
     n = min(cap, sets.size)

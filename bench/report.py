@@ -26,6 +26,7 @@ import platform
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,7 @@ SYSTEMS = ("Shahed-136", "Geran-2", "KN-23", "Kh-101", "Iskander-M")
 START, DAYS = datetime.date(2022, 3, 1), 3 * 365
 
 
-def _strings(indices: np.ndarray, values: list[str | None]) -> pa.Array:
+def _strings(indices: np.ndarray, values: Sequence[str | None]) -> pa.Array:
     """A string column from indices into ``values`` (None for null), built in C++."""
     dictionary = pa.array(values, pa.string())
     return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int32()), dictionary).cast(
@@ -59,7 +60,7 @@ def write_facts(path: Path, rows: int, seed: int = 7) -> Path:
     registry = load_registry()
     makers = sorted(m.id for m in registry if m.country and "distributor" not in m.kinds)
     rng = np.random.default_rng(seed)
-    rng.shuffle(makers)  # type: ignore[arg-type]
+    rng.shuffle(makers)
     owners = [registry.current_owner(m) for m in makers]
     names = [registry.get(m).name for m in makers]
     items_total = max(rows // PER_ITEM, 1)
@@ -92,26 +93,26 @@ def write_facts(path: Path, rows: int, seed: int = 7) -> Path:
             columns = {
                 "component_id": pa.array(row + 1, pa.int64()),
                 "component_key": _strings(row % PER_ITEM, [f"#{k + 1}" for k in range(PER_ITEM)]),
-                "item_key": _strings(item - item[0], item_names),  # type: ignore[arg-type]
+                "item_key": _strings(item - item[0], item_names),
                 "item_type": _strings(np.zeros(n, np.int64), ["one-way attack UAV"]),
                 "weapon_system": _strings(system, list(SYSTEMS)),
                 "item_state": _strings((item % 10 == 0).astype(np.int64), ["draft", "published"]),
-                "incident_key": _strings(incident - incident[0], incident_names),  # type: ignore[arg-type]
+                "incident_key": _strings(incident - incident[0], incident_names),
                 "incident_date": pa.array(incident_date, pa.date32()),
                 "incident_country": _strings(np.zeros(n, np.int64), ["UA"]),
                 "exercise": pa.array(np.ones(n, bool)),
                 "part_number": pa.nulls(n, pa.string()),
                 "part_key": pa.nulls(n, pa.string()),
-                "maker_id": _strings(maker_idx, maybe),  # type: ignore[arg-type]
-                "maker_name": _strings(maker_idx, [*names, None]),  # type: ignore[arg-type]
-                "maker_source": _strings(identified.astype(np.int64), [None, "machine"]),  # type: ignore[list-item]
-                "company": _strings(maker_idx, maybe),  # type: ignore[arg-type]
-                "company_name": _strings(maker_idx, [*names, None]),  # type: ignore[arg-type]
+                "maker_id": _strings(maker_idx, maybe),
+                "maker_name": _strings(maker_idx, [*names, None]),
+                "maker_source": _strings(identified.astype(np.int64), [None, "machine"]),
+                "company": _strings(maker_idx, maybe),
+                "company_name": _strings(maker_idx, [*names, None]),
                 "company_country": _strings(
                     maker_idx, [*(registry.get(m).country for m in makers), None]
                 ),
-                "owner": _strings(maker_idx, [*(o.id for o in owners), None]),  # type: ignore[arg-type]
-                "owner_name": _strings(maker_idx, [*(o.name for o in owners), None]),  # type: ignore[arg-type]
+                "owner": _strings(maker_idx, [*(o.id for o in owners), None]),
+                "owner_name": _strings(maker_idx, [*(o.name for o in owners), None]),
                 "owner_country": _strings(maker_idx, [*(o.country for o in owners), None]),
                 "origin_text": pa.nulls(n, pa.string()),
                 "origin_country": pa.nulls(n, pa.string()),
@@ -223,6 +224,13 @@ class Run:
     load_average: float
 
 
+def _number(value: object) -> float:
+    """A figure from a child's JSON output, which holds only numbers where figures are."""
+    if not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {value!r}")
+    return float(value)
+
+
 def measure(argv: list[str]) -> tuple[float, float, float, dict[str, object]]:
     """Run a child: (wall s, CPU s, peak RSS MiB, its JSON output)."""
     started = time.perf_counter()
@@ -245,7 +253,7 @@ def compare(ours: dict[str, object], theirs: dict[str, object]) -> list[str]:
     ours_lag, theirs_lag = ours["lag_median"], theirs["lag_median"]
     both_missing = ours_lag is None and (theirs_lag is None or theirs_lag != theirs_lag)  # NaN
     if not both_missing and (
-        ours_lag is None or theirs_lag is None or abs(float(ours_lag) - float(theirs_lag)) > 0.5  # type: ignore[arg-type]
+        ours_lag is None or theirs_lag is None or abs(_number(ours_lag) - _number(theirs_lag)) > 0.5
     ):
         problems.append(f"lag median {ours_lag} != {theirs_lag}")
     return problems
@@ -322,9 +330,11 @@ def main(argv: list[str] | None = None) -> int:
             argv = [sys.executable, __file__, "--child", approach, str(path)]
             seconds, cpu, rss, out = measure(argv)
             outputs[approach] = out
-            render = float(out["html_s"]) + float(out["pdf_s"]) if "pdf_s" in out else None  # type: ignore[arg-type]
+            render = _number(out["html_s"]) + _number(out["pdf_s"]) if "pdf_s" in out else None
             label = ("armtrace (DuckDB)" if approach == "armtrace" else "pandas") + f", {source}"
-            runs.append(Run(label, rows, seconds, cpu, rss, float(out["figures_s"]), render, load))  # type: ignore[arg-type]
+            runs.append(
+                Run(label, rows, seconds, cpu, rss, _number(out["figures_s"]), render, load)
+            )
         problems += [f"{rows:,} rows: {p}" for p in compare(outputs["armtrace"], outputs["pandas"])]
     text = markdown(runs, problems, args.target)
     print(text)

@@ -57,7 +57,8 @@ def test_sheet_photo_becomes_evidence(store: Store, tmp_path: Path) -> None:
     assert report.evidence_added == 1
     with store.engine.connect() as conn:
         (sha,) = conn.exec_driver_sql("SELECT photo_sha256 FROM components WHERE key='C1'").one()
-        assert custody_log(conn, sha)[0].detail.startswith("photo of component 'C1'")
+        detail = custody_log(conn, sha)[0].detail
+        assert detail is not None and detail.startswith("photo of component 'C1'")
 
 
 def test_missing_photo_rejects_the_row(store: Store, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -87,7 +88,17 @@ DISTORTIONS: dict[str, Callable[[Image.Image], Image.Image]] = {
     "blurred": lambda p: p.filter(ImageFilter.GaussianBlur(1.8)),
     "jpeg": _jpeg,
 }
-SPECIAL = {
+
+
+class ChipStyle(TypedDict, total=False):
+    """Keyword arguments of render_chip that change how a chip looks."""
+
+    size: int
+    body: tuple[int, int, int]
+    ink: int
+
+
+SPECIAL: dict[str, ChipStyle] = {
     # Laser etching: light grey on dark grey, and dark on dark.
     "low contrast": {"body": (70, 70, 72), "ink": 100},
     "dark on dark": {"body": (28, 28, 30), "ink": 52},
@@ -111,7 +122,7 @@ CASES = sorted(
 def picture_bytes(part: str, distortion: str) -> bytes:
     """Render one case as PNG bytes (JPEG cases are decoded once, so keep their artefacts)."""
     if distortion in SPECIAL:
-        picture = render_chip(MARKINGS[part], **SPECIAL[distortion])  # type: ignore[arg-type]
+        picture = render_chip(MARKINGS[part], **SPECIAL[distortion])
     else:
         picture = DISTORTIONS[distortion](render_chip(MARKINGS[part]))
     buffer = io.BytesIO()

@@ -7,6 +7,7 @@ the transport level.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import threading
@@ -130,8 +131,10 @@ class _EphemeralController(Controller):
     """aiosmtpd's Controller checks its own port after start; learn the port port 0 gave."""
 
     def _trigger_server(self) -> None:
+        # Controller types its server as AbstractServer; loop.create_server made a Server.
+        assert isinstance(self.server, asyncio.Server)
         self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+        super()._trigger_server()  # type: ignore[no-untyped-call]  # aiosmtpd leaves it unannotated
 
 
 @pytest.fixture

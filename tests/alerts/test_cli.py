@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from armtrace.cli import app
+from armtrace.cli.app import app
 from sheetdata import rows, write_csv
 
 runner = CliRunner()

@@ -53,7 +53,7 @@ def test_malformed_events_are_refused(
     store: Store, kind: str, payload: object, message: str
 ) -> None:
     with pytest.raises(AlertError, match=message), store.begin() as conn:
-        emit(conn, kind, payload)  # type: ignore[arg-type]
+        emit(conn, kind, payload)  # type: ignore[arg-type]  # deliberately malformed
     assert _events(store) == []
 
 

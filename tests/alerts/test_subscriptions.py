@@ -125,7 +125,7 @@ def test_bad_subscriptions_are_refused(
 ) -> None:
     arguments: dict[str, object] = {"user_name": "ana", "actor": "ana", **options}
     with pytest.raises(AlertError, match=message):
-        subscribe(store, **arguments)  # type: ignore[arg-type]
+        subscribe(store, **arguments)  # type: ignore[arg-type]  # deliberately malformed
     assert list_subscriptions(store, include_cancelled=True) == []
 
 

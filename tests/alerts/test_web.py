@@ -6,7 +6,7 @@ import socket
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 import uvicorn
@@ -25,6 +25,9 @@ from web.support import PASSWORD, RoleClient
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
+# A client signed in as the named user (anonymous for None).
+Login = Callable[[str | None], RoleClient]
+
 
 @pytest.fixture
 def app(store: Store) -> FastAPI:
@@ -34,7 +37,7 @@ def app(store: Store) -> FastAPI:
 
 
 @pytest.fixture
-def login(app: FastAPI) -> Iterator[object]:
+def login(app: FastAPI) -> Iterator[Login]:
     opened: list[RoleClient] = []
 
     def make(name: str | None) -> RoleClient:
@@ -57,8 +60,8 @@ def _documented(store: Store, country: str = "UA") -> None:
     run_worker(store, WorkerConfig(), once=True)
 
 
-def test_api_subscriptions_are_per_user(store: Store, login: object) -> None:
-    ana, bob = login("ana"), login("bob")  # type: ignore[operator]
+def test_api_subscriptions_are_per_user(store: Store, login: Login) -> None:
+    ana, bob = login("ana"), login("bob")
     made = ana.post(
         "/api/alerts/subscriptions",
         json={"topic": "country", "values": ["UA"], "channel": "webhook",
@@ -78,8 +81,8 @@ def test_api_subscriptions_are_per_user(store: Store, login: object) -> None:
 
 
 @pytest.mark.parametrize(("who", "status"), [(None, 401), ("vic", 403)])
-def test_viewers_and_strangers_get_no_alerts(login: object, who: str | None, status: int) -> None:
-    client = login(who)  # type: ignore[operator]
+def test_viewers_and_strangers_get_no_alerts(login: Login, who: str | None, status: int) -> None:
+    client = login(who)
     assert client.get("/api/alerts/subscriptions").status_code == status
     assert client.get("/api/alerts/events").status_code == status
     assert client.get("/api/alerts/feed.atom").status_code == status
@@ -87,8 +90,8 @@ def test_viewers_and_strangers_get_no_alerts(login: object, who: str | None, sta
     assert page.status_code == (303 if who is None else 403)
 
 
-def test_feed_by_session_token_and_key(store: Store, login: object) -> None:
-    ana, stranger = login("ana"), login(None)  # type: ignore[operator]
+def test_feed_by_session_token_and_key(store: Store, login: Login) -> None:
+    ana, stranger = login("ana"), login(None)
     ana.post("/api/alerts/subscriptions", json={"topic": "country", "values": ["UA"]})
     _documented(store)
     by_session = ana.get("/api/alerts/feed.atom")
@@ -110,8 +113,8 @@ def test_feed_by_session_token_and_key(store: Store, login: object) -> None:
     assert stranger.get(f"/api/alerts/feed.atom?key={key}").status_code == 403
 
 
-def test_event_history_api_shows_delivery_states(store: Store, login: object) -> None:
-    ana, bob = login("ana"), login("bob")  # type: ignore[operator]
+def test_event_history_api_shows_delivery_states(store: Store, login: Login) -> None:
+    ana, bob = login("ana"), login("bob")
     ana.post("/api/alerts/subscriptions", json={"topic": "country", "values": ["UA"]})
     _documented(store)
     _documented(store, country="KP")  # reaches nobody
@@ -120,8 +123,8 @@ def test_event_history_api_shows_delivery_states(store: Store, login: object) ->
     assert bob.get("/api/alerts/events").json() == []
 
 
-def test_pages_subscribe_list_unsubscribe_and_history(store: Store, login: object) -> None:
-    ana = login("ana")  # type: ignore[operator]
+def test_pages_subscribe_list_unsubscribe_and_history(store: Store, login: Login) -> None:
+    ana = login("ana")
     token = ana.headers["X-CSRF-Token"]
     del ana.headers["X-CSRF-Token"]  # forms carry the token as a field
     page = ana.get("/alerts")

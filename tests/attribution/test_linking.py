@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from armtrace.attribution.judgements import JudgementError, judge_link, judgements
 from armtrace.attribution.linking import link_clusters, links_for_item
 from armtrace.audit import entries, verify_chain
-from armtrace.cli import app
+from armtrace.cli.app import app
 from armtrace.errors import NotFound
 from armtrace.markings.readings import identify_components
 from armtrace.store import Store

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from armtrace.attribution.score import attribute
-from armtrace.cli import app
+from armtrace.cli.app import app
 from armtrace.errors import NotFound
 from armtrace.store import Store
 from attribution.attribution_items import MISSILE, UAV, item, load, load_exercise

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from armtrace.attribution.serials import SerialSearchError, search_serials
-from armtrace.cli import app
+from armtrace.cli.app import app
 from armtrace.store import Store
 from attribution.attribution_items import MISSILE, item, load, load_exercise
 

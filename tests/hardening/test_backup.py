@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from armtrace.audit import record_change, verify_chain
 from armtrace.backup import BackupError, backup_store, restore_store
-from armtrace.cli import app
+from armtrace.cli.app import app
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store, tables
 from hardening.fuzzing import RESULTS

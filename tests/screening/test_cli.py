@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from armtrace.cli import app
+from armtrace.cli.app import app
 
 runner = CliRunner()
 EXERCISE = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 
 from armtrace.audit import entries
 from armtrace.errors import ImportRejected
@@ -16,9 +16,9 @@ from armtrace.store.tables_screening import screening_entities, screening_lists
 ACTOR = "analyst@test"
 
 
-def _count(store: Store, table: object) -> int:
+def _count(store: Store, table: Table) -> int:
     with store.engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+        return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
 def test_load_keeps_companies_and_organisations_with_listing_dates(

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from armtrace.errors import ImportRejected
+from armtrace.settings import Settings, load_settings
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store
 from sheetdata import KHARKIV, rows, write_csv
@@ -91,7 +92,5 @@ def test_rejected_file_after_good_one_keeps_the_good_one(store: Store, tmp_path:
     assert store.counts() == before
 
 
-def _settings(url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
-    from armtrace.settings import load_settings
-
+def _settings(url: str, tmp_path: Path) -> Settings:
     return load_settings(db=url, evidence=str(tmp_path / "ev"))

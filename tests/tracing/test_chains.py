@@ -109,16 +109,11 @@ def test_components_with_different_histories_form_separate_chains(
 
 
 def test_gap_between_transfers_that_do_not_meet(traced: Store) -> None:
-    comps = {"item_key": "KH-0001", "component_keys": ["C1"]}
-    add_transfer(
-        traced, TransferSpec(MAKER, DIST, "US", "DE", date(2022, 1, 5)), actor=ACTOR, **comps
-    )
-    add_transfer(
-        traced,
+    for spec in (
+        TransferSpec(MAKER, DIST, "US", "DE", date(2022, 1, 5)),
         TransferSpec("Unrelated Broker SARL", TRADER, "FR", "HK", None),
-        actor=ACTOR,
-        **comps,
-    )
+    ):
+        add_transfer(traced, spec, actor=ACTOR, item_key="KH-0001", component_keys=["C1"])
     [chain] = item_chains(traced, "KH-0001")
     names = [n.name for n in chain.nodes]
     assert names[:4] == [MAKER, DIST, "Unrelated Broker SARL", TRADER]

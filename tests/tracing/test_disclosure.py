@@ -87,7 +87,7 @@ def test_bad_terms(traced: Store) -> None:
     with pytest.raises(TracingError, match="alpha-2"):
         set_terms(traced, DIST, actor=ACTOR, may_name_publicly=False, company_country="Germany")
     with pytest.raises(TracingError, match="audience"):
-        public_name(traced, DIST, audience="press")  # type: ignore[arg-type]
+        public_name(traced, DIST, audience="press")  # type: ignore[arg-type]  # deliberately wrong
 
 
 def test_public_chain_hides_the_name_everywhere(traced: Store, draft: Draft) -> None:

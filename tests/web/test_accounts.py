@@ -197,7 +197,7 @@ def test_demo_logins_are_fresh_each_run(store: Store) -> None:
 def test_users_and_tokens_commands(store_url: str, tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
-    from armtrace.cli import app
+    from armtrace.cli.app import app
 
     env = {"ARMTRACE_DB": store_url, "ARMTRACE_EVIDENCE": str(tmp_path / "ev"),
            "ARMTRACE_USER": "root"}  # fmt: skip

@@ -45,7 +45,7 @@ def test_no_two_routes_share_a_method_and_path() -> None:
         for module in router_modules()
         for route in module.router.routes
         if isinstance(route, APIRoute)
-        for method in route.methods
+        for method in route.methods or ()
     )
     assert ("GET", "/api/items/{key}") in seen
     assert not [key for key, count in seen.items() if count > 1]

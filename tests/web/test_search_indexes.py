@@ -8,7 +8,7 @@ index, say) fails here.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import Any
 
 from sqlalchemy import event, text
@@ -46,7 +46,7 @@ def plans(store: Store, statements: list[tuple[str, Any]]) -> list[str]:
         conn.execute(text("SET enable_indexscan = off"))
         raw = conn.connection.dbapi_connection
         assert raw is not None
-        with raw.cursor() as cursor:
+        with closing(raw.cursor()) as cursor:  # DB-API cursors need not be context managers
             for statement, params in statements:
                 cursor.execute("EXPLAIN " + statement, params)
                 found.append("\n".join(str(row[0]) for row in cursor.fetchall()))
