@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -234,11 +235,16 @@ def _number(value: object) -> float:
 def measure(argv: list[str]) -> tuple[float, float, float, dict[str, object]]:
     """Run a child: (wall s, CPU s, peak RSS MiB, its JSON output)."""
     started = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _pid, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    out = child.stdout.read().decode() if child.stdout else ""
-    err = child.stderr.read().decode() if child.stderr else ""
+    # The child's output goes to files, not pipes: a child that wrote more than a pipe holds
+    # would block on the write while this process blocked in wait4, and neither would finish.
+    with tempfile.TemporaryFile() as out_file, tempfile.TemporaryFile() as err_file:
+        child = subprocess.Popen(argv, stdout=out_file, stderr=err_file)
+        _pid, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out = out_file.read().decode()
+        err = err_file.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise RuntimeError(f"{' '.join(argv[2:4])} failed:\n{out}\n{err}")
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, json.loads(out)
