@@ -8,14 +8,23 @@ each in a fresh database and in the same run:
 - ``sqlite-utils insert DB components FILE --csv`` into a fresh SQLite file;
 - ``armtrace import`` into PostgreSQL (scratch database ``armtrace_bench``, dropped afterwards);
 - PostgreSQL's own ``COPY ... FROM STDIN (FORMAT csv, HEADER)`` via ``psql \\copy`` into a table of
-  text columns, without and with armtrace's unique index on (item, component id).
+  text columns, without and with armtrace's unique index on (item, component id), and like for
+  like: the same COPY followed, in one transaction, by the indexes armtrace's components table
+  carries (unique key, trigram search index on the marking, photo index), built after the load.
 
 Times are wall-clock seconds of the child process; CPU and peak RSS are the child's own (from
-``wait4``), so PostgreSQL server work is in the wall time but not in CPU or RSS. Results go to
-``bench/results/import.json`` (merged by size) and ``bench/results/import.md``.
+``wait4``), so PostgreSQL server work is in the wall time but not in that CPU or RSS. The server's
+CPU is measured apart: a sampler thread reads ``/proc`` for every backend (and parallel worker)
+connected to the scratch database every 50 ms, so it needs the server on this machine and misses
+at most the last 50 ms of each backend (and the server's background WAL writer and checkpointer).
+Results go to ``bench/results/import.json`` (merged by size) and ``bench/results/import.md``.
 
     python bench/import.py --rows 1000000
     python bench/import.py                     # 1M and 10M
+    python bench/import.py --rows 10000000 --only armtrace-postgres
+
+``ARMTRACE_IMPORT_TIMINGS=1`` in the environment also prints where armtrace's PostgreSQL import
+spent its time (armtrace.sheets.timings).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -40,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import write_csv
 
 from armtrace.model.sheet import COLUMNS
+from armtrace.store.dialect import MAINTENANCE_WORK_MEM
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / ".data"
@@ -71,6 +82,11 @@ class Result:
     peak_rss_mib: float
     loaded: int  # rows found in the store afterwards, to catch a tool that silently dropped rows
     load_average: float
+    server_cpu_seconds: float = 0.0  # PostgreSQL backends serving the tool; 0 for SQLite
+
+
+# The last child's standard error, for ARMTRACE_IMPORT_TIMINGS=1 (armtrace prints its phases).
+LAST_STDERR = [""]
 
 
 def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, float]:
@@ -85,6 +101,7 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     err = child.stderr.read().decode() if child.stderr else ""
     if child.returncode != 0:
         raise RuntimeError(f"{' '.join(argv[:3])} failed ({child.returncode}):\n{out}\n{err}")
+    LAST_STDERR[0] = err
     return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
@@ -151,6 +168,46 @@ def drop_scratch(admin: str) -> None:
         conn.execute(f"DROP DATABASE IF EXISTS {SCRATCH} WITH (FORCE)")
 
 
+class ServerCpu:
+    """CPU seconds of the PostgreSQL backends connected to the scratch database, sampled."""
+
+    def __init__(self, admin: str) -> None:
+        self.admin = admin
+        self.seen: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> ServerCpu:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.done.set()
+        self.thread.join()
+
+    @property
+    def seconds(self) -> float:
+        return sum(self.seen.values())
+
+    def _run(self) -> None:
+        with psycopg.connect(self.admin.rstrip("/") + "/postgres", autocommit=True) as conn:
+            while True:
+                rows = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = %s", (SCRATCH,)
+                ).fetchall()
+                for (pid,) in rows:
+                    try:
+                        # Fields after the command name: utime and stime are the 12th and 13th.
+                        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                    except (OSError, IndexError):
+                        continue
+                    used = (int(stat[11]) + int(stat[12])) / self.tick
+                    self.seen[pid] = max(self.seen.get(pid, 0.0), used)
+                if self.done.wait(0.05):
+                    return
+
+
 def count_pg(admin: str, table: str) -> int:
     with psycopg.connect(scratch_url(admin)) as conn:
         row = conn.execute(f"SELECT count(*) FROM {table}").fetchone()
@@ -164,11 +221,15 @@ def bench_armtrace_pg(
     try:
         argv, env = armtrace_command(scratch_url(admin), work / "evidence-pg", sheet)
         load = load_average()
-        seconds, cpu, rss = measure(argv, {**env, **(extra or {})})
+        with ServerCpu(admin) as server:
+            seconds, cpu, rss = measure(argv, {**env, **(extra or {})})
+        if env.get("ARMTRACE_IMPORT_TIMINGS") == "1":
+            print(LAST_STDERR[0], file=sys.stderr, end="")
         loaded = count_pg(admin, "components")
     finally:
         drop_scratch(admin)
-    return Result(_tool(argv, extra or {}), "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
+    tool = _tool(argv, extra or {})
+    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load, server.seconds)
 
 
 def bench_copy(sheet: Path, rows: int, admin: str, unique: bool) -> Result:
@@ -183,12 +244,56 @@ def bench_copy(sheet: Path, rows: int, admin: str, unique: bool) -> Result:
         copy = f"\\copy components_raw FROM '{sheet}' WITH (FORMAT csv, HEADER)"
         psql = shutil.which("psql") or "psql"
         load = load_average()
-        seconds, cpu, rss = measure([psql, "-X", "-q", scratch_url(admin), "-c", copy])
+        with ServerCpu(admin) as server:
+            seconds, cpu, rss = measure([psql, "-X", "-q", scratch_url(admin), "-c", copy])
         loaded = count_pg(admin, "components_raw")
     finally:
         drop_scratch(admin)
     tool = "COPY FROM STDIN" + (" + unique index" if unique else "")
-    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load)
+    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load, server.seconds)
+
+
+# What armtrace's import leaves on components besides the rows: the unique key, the trigram
+# search index and the photo index (migrations 0001 and 0009), built after the load as a
+# database administrator would for a bulk load, with the maintenance memory armtrace's import
+# uses, all in one transaction as armtrace's import is.
+LIKE_ARMTRACE = (
+    "CREATE UNIQUE INDEX ON components_raw (item_id, component_id)",
+    "CREATE INDEX ON components_raw USING gin (upper(marking) gin_trgm_ops)",
+    "CREATE INDEX ON components_raw (photo)",
+)
+
+
+LIKE_FOR_LIKE = "COPY FROM STDIN + armtrace's indexes"
+
+
+def bench_copy_like_armtrace(sheet: Path, rows: int, admin: str) -> Result:
+    """COPY into a table of the CSV's columns, then the indexes armtrace's components carry."""
+    fresh_scratch(admin)
+    try:
+        with psycopg.connect(scratch_url(admin), autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        columns = ", ".join(["id bigserial PRIMARY KEY", *(f"{name} text" for name in COLUMNS)])
+        copy = (
+            f"\\copy components_raw ({', '.join(COLUMNS)}) FROM '{sheet}' WITH (FORMAT csv, HEADER)"
+        )
+        steps = [
+            f"CREATE TABLE components_raw ({columns})",
+            f"SET maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'",
+            copy,
+            *LIKE_ARMTRACE,
+        ]
+        argv = [shutil.which("psql") or "psql", "-X", "-q", "-1", "-v", "ON_ERROR_STOP=1"]
+        for step in steps:
+            argv += ["-c", step]
+        load = load_average()
+        with ServerCpu(admin) as server:
+            seconds, cpu, rss = measure([*argv, scratch_url(admin)])
+        loaded = count_pg(admin, "components_raw")
+    finally:
+        drop_scratch(admin)
+    tool = LIKE_FOR_LIKE
+    return Result(tool, "PostgreSQL", rows, seconds, cpu, rss, loaded, load, server.seconds)
 
 
 def sheet_for(rows: int, seed: int) -> Path:
@@ -203,17 +308,21 @@ def sheet_for(rows: int, seed: int) -> Path:
 def markdown(results: list[Result]) -> str:
     """The results as a Markdown table, each size's rows compared with its own plain COPY."""
     copy_seconds = {r.rows: r.seconds for r in results if r.tool == "COPY FROM STDIN"}
+    like_seconds = {r.rows: r.seconds for r in results if r.tool == LIKE_FOR_LIKE}
     lines = [
-        "| tool | store | rows | seconds | rows/s | CPU s (client) | peak RSS MiB | × COPY "
-        "| load avg |",
-        "|---|---|--:|--:|--:|--:|--:|--:|--:|",
+        "| tool | store | rows | seconds | rows/s | CPU s (client) | CPU s (server) "
+        "| peak RSS MiB | × COPY | × indexed COPY | load avg |",
+        "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
     ]
     for r in sorted(results, key=lambda r: (r.rows, r.store, r.tool)):
         ratio = f"{r.seconds / copy_seconds[r.rows]:.2f}" if r.rows in copy_seconds else "–"
+        like = f"{r.seconds / like_seconds[r.rows]:.2f}" if r.rows in like_seconds else "–"
         lost = "" if r.loaded == r.rows else f" (loaded {r.loaded:,})"
+        server = f"{r.server_cpu_seconds:.1f}" if r.server_cpu_seconds else "–"
         lines.append(
             f"| {r.tool}{lost} | {r.store} | {r.rows:,} | {r.seconds:.1f} | "
-            f"{r.rows / r.seconds:,.0f} | {r.cpu_seconds:.1f} | {r.peak_rss_mib:,.0f} | {ratio} "
+            f"{r.rows / r.seconds:,.0f} | {r.cpu_seconds:.1f} | {server} "
+            f"| {r.peak_rss_mib:,.0f} | {ratio} | {like} "
             f"| {r.load_average:.1f} |"
         )
     return "\n".join(lines)
@@ -238,7 +347,11 @@ def save(results: list[Result]) -> None:
         f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite "
         f"{sqlite3.sqlite_version}. `load avg` is the 1-minute load average when the run started "
         "(anything above ~1 means other work shared the cores and slowed every tool alike). "
-        "`× COPY` is seconds relative to plain PostgreSQL COPY of the same file. "
+        "`× COPY` is seconds relative to plain PostgreSQL COPY of the same file; "
+        f"`× indexed COPY` relative to `{LIKE_FOR_LIKE}` (the same COPY, then the unique key, "
+        "trigram search index and photo index armtrace's components table carries, in one "
+        "transaction): the like-for-like baseline. `CPU s (server)` is the PostgreSQL "
+        "backends' CPU (sampled from /proc), `CPU s (client)` the tool's own process. "
         "`(per-row path)` is armtrace with its columnar CSV path switched off "
         "(`ARMTRACE_IMPORT_COLUMNAR=0`), measured in the same run. Rows are merged across runs: "
         "a tool and size not re-run keep their earlier figures.\n\n"
@@ -253,11 +366,13 @@ def run_size(
     if "copy" in only and not no_postgres:
         yield bench_copy(sheet, rows, admin, unique=False)
         yield bench_copy(sheet, rows, admin, unique=True)
+        yield bench_copy_like_armtrace(sheet, rows, admin)
     if "armtrace" in only:
         yield bench_armtrace_sqlite(sheet, rows, work)
         yield bench_armtrace_sqlite(sheet, rows, work, PER_ROW)
-        if not no_postgres:
-            yield bench_armtrace_pg(sheet, rows, work, admin)
+    if ("armtrace" in only or "armtrace-postgres" in only) and not no_postgres:
+        yield bench_armtrace_pg(sheet, rows, work, admin)
+        if "armtrace" in only:
             yield bench_armtrace_pg(sheet, rows, work, admin, PER_ROW)
     if "sqlite-utils" in only:
         yield bench_sqlite_utils(sheet, rows, work)
@@ -269,7 +384,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--pg", default=PG_ADMIN, help="PostgreSQL server URL (no database)")
     parser.add_argument(
-        "--only", action="append", choices=["armtrace", "sqlite-utils", "copy"], help="repeatable"
+        "--only",
+        action="append",
+        choices=["armtrace", "armtrace-postgres", "sqlite-utils", "copy"],
+        help="repeatable; armtrace-postgres: only armtrace's default path into PostgreSQL",
     )
     parser.add_argument("--no-postgres", action="store_true")
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select, text
 
 from armtrace.errors import ImportRejected
-from armtrace.sheets import load
+from armtrace.sheets import load, timings
 from armtrace.sheets.importer import fastpath, import_sheet
 from armtrace.store import Store, tables
 from armtrace.store.dialect import restore_after_bulk_load, suspend_for_bulk_load
@@ -161,3 +161,60 @@ def test_bulk_load_is_taken_by_both_csv_paths(
     assert store.counts()["components"] == 1200
     assert guards(store) == before
     assert seen[:2] == ([True, True] if postgres else [])
+
+
+# Text that COPY's formats treat specially (quotes, separators, line breaks, backslashes, the
+# end-of-data marker on a line of its own, NULL's spelling in text format) and non-ASCII text.
+AWKWARD = [
+    'say "hi", ok',
+    "line one\nline two",
+    "carriage\r\nreturn",
+    "back\\slash \\N",
+    "\\.",
+    "before\n\\.\nafter",
+    "tab\there",
+    "ünïcödé ✓ 中文",
+    " padded ",
+    ",",
+    '""',
+    "\\N",
+]
+
+
+@pytest.mark.parametrize("columnar", [True, False], ids=["columnar", "per-row"])
+def test_bulk_load_keeps_every_character(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, columnar: bool
+) -> None:
+    monkeypatch.setattr(fastpath, "COLUMNAR", columnar)
+    records = [
+        {**KHARKIV, "component_id": f"C{i}", "marking": text_, "description": text_[::-1]}
+        for i, text_ in enumerate(AWKWARD)
+    ]
+    records.append({**KHARKIV, "component_id": "EMPTY", "marking": "LM358", "notes": ""})
+    import_sheet(store, write_csv(tmp_path / "awkward.csv", records), batch_size=5)
+    t = tables.components
+    with store.engine.connect() as conn:
+        stored = {
+            key: (marking, description, notes)
+            for key, marking, description, notes in conn.execute(
+                select(t.c.key, t.c.marking, t.c.description, t.c.notes)
+            )
+        }
+    expected = {f"C{i}": (text_, text_[::-1], None) for i, text_ in enumerate(AWKWARD)}
+    assert stored == {**expected, "EMPTY": ("LM358", None, None)}
+
+
+def test_timings_name_the_phases_when_asked(
+    store: Store,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(timings, "ENABLED", True)
+    import_sheet(store, write_csv(tmp_path / "s.csv", many(20)), batch_size=5)
+    printed = capsys.readouterr().err
+    assert "import timings (wall" in printed
+    assert "scan: read, validate, write batches" in printed
+    if store.engine.dialect.name == "postgresql":
+        assert "COPY components (background thread)" in printed
+        assert "restore: CREATE INDEX ix_components_marking_trgm" in printed

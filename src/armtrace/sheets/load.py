@@ -17,12 +17,13 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from armtrace.errors import RowError
+from armtrace.sheets.timings import phase
 from armtrace.store import tables
 from armtrace.store.dialect import (
     bulk_insert,
     bulk_upsert,
+    copy_csv,
     copy_in,
-    copy_text,
     is_postgres,
     raw_connection,
     restore_after_bulk_load,
@@ -77,6 +78,44 @@ class PlainBlock:
             self.notes,
             strict=False,
         )
+
+
+class _Columns:
+    """New components as columns, in the order they come, for COPY without a row object each."""
+
+    def __init__(self) -> None:
+        self.columns: list[list[Any]] = [[] for _ in COMPONENT_COLUMNS]
+        self.rows: list[list[Any]] = []
+        self.count = 0
+
+    def add_block(self, item_id: int, block: PlainBlock) -> None:
+        self._take_rows()
+        n = len(block.keys)
+        item_ids, keys, marking, description, manufacturer, photo, sha, notes = self.columns
+        item_ids.extend(repeat(item_id, n))
+        keys.extend(block.keys)
+        marking.extend(block.marking)
+        description.extend(block.description)
+        manufacturer.extend(block.manufacturer)
+        photo.extend(repeat(None, n))
+        sha.extend(repeat(None, n))
+        notes.extend(block.notes)
+        self.count += n
+
+    def add_row(self, row: list[Any]) -> None:
+        self.rows.append(row)
+        self.count += 1
+
+    def done(self) -> list[list[Any]]:
+        """The columns, rows added since the last block included."""
+        self._take_rows()
+        return self.columns
+
+    def _take_rows(self) -> None:
+        if self.rows:
+            for column, values in zip(self.columns, zip(*self.rows, strict=True), strict=True):
+                column.extend(values)
+            self.rows = []
 
 
 # A pending component: [item_key, component_key, marking, description, manufacturer, photo,
@@ -184,50 +223,71 @@ class Loader:
         from the share of it read so far); it decides whether this is a bulk load (see
         REBUILD_MIN_COMPONENTS).
 
-        On PostgreSQL the append comes back as a job (the batch already formatted as COPY text)
+        On PostgreSQL the append comes back as a job (the batch already formatted as COPY CSV)
         that the caller may run in another thread while it reads on: the database works while
         the next batch is parsed. The caller must finish the job before the connection's next
         statement.
         """
         ids = self.item_ids
         new = self.new_items
+        postgres = is_postgres(self.conn)
+        # PostgreSQL takes new components as columns (COPY CSV built by Arrow), SQLite as rows.
+        columns = _Columns() if postgres else None
         fresh: list[Any] = []
         merge: list[Any] = []
         add_fresh, add_merge = fresh.append, merge.append
         for row in pending:
             if isinstance(row, PlainBlock):
-                (fresh if row.item in new else merge).extend(row.rows(ids[row.item]))
+                item_id = ids[row.item]
+                if row.item not in new:
+                    merge.extend(row.rows(item_id))
+                elif columns is not None:
+                    columns.add_block(item_id, row)
+                else:
+                    fresh.extend(row.rows(item_id))
                 continue
             item = row[0]
             row[0] = ids[item]
-            if item in new:
-                add_fresh(row)
-            else:
+            if item not in new:
                 add_merge(row)
-        if is_postgres(self.conn) and not self.rebuild_checked:
+            elif columns is not None:
+                columns.add_row(row)
+            else:
+                add_fresh(row)
+        if postgres and not self.rebuild_checked:
             self.rebuild_checked = True
             if expected >= REBUILD_MIN_COMPONENTS:
-                self.restore = suspend_for_bulk_load(self.conn, "components", expected)
+                with phase("suspend indexes and foreign keys"):
+                    self.restore = suspend_for_bulk_load(self.conn, "components", expected)
         self.changed += bulk_upsert(
             self.conn, "components", COMPONENT_COLUMNS, ("item_id", "key"), merge
         )
+        if columns is not None:
+            if not columns.count:
+                return None
+            data = copy_csv(columns.done(), integer_columns=(0,))
+            self.changed += columns.count
+            return partial(_timed_copy, raw_connection(self.conn), data)
         if not fresh:
             return None
-        if not is_postgres(self.conn):
-            if any(row[5] is not None or row[6] is not None for row in fresh):
-                self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
-            else:
-                rows = list(map(_photoless, fresh))
-                self.changed += bulk_insert(self.conn, "components", PHOTOLESS_COLUMNS, rows)
-            return None
-        data = copy_text(fresh)
-        self.changed += len(fresh)
-        return partial(copy_in, raw_connection(self.conn), "components", COMPONENT_COLUMNS, data)
+        if any(row[5] is not None or row[6] is not None for row in fresh):
+            self.changed += bulk_insert(self.conn, "components", COMPONENT_COLUMNS, fresh)
+        else:
+            rows = list(map(_photoless, fresh))
+            self.changed += bulk_insert(self.conn, "components", PHOTOLESS_COLUMNS, rows)
+        return None
 
     def finish(self) -> None:
         """Put back what was dropped for this import (before the commit): checks run here."""
         statements, self.restore = self.restore, []
-        restore_after_bulk_load(self.conn, statements)
+        for statement in statements:
+            with phase(f"restore: {statement[:60]}"):
+                restore_after_bulk_load(self.conn, [statement])
+
+
+def _timed_copy(raw: Any, data: bytes) -> None:
+    with phase("COPY components (background thread)"):
+        copy_in(raw, "components", COMPONENT_COLUMNS, data)
 
 
 def _chunks(keys: list[str], size: int = 500) -> list[list[str]]:

@@ -22,6 +22,8 @@ from armtrace.errors import ImportRejected
 from armtrace.sheets.importer.report import ImportReport, ProgressFn
 from armtrace.sheets.importer.run import _Run
 from armtrace.sheets.readers import SheetError, open_sheet
+from armtrace.sheets.timings import phase
+from armtrace.sheets.timings import report as report_timings
 from armtrace.store import Store
 from armtrace.store.db import store_failure
 from armtrace.store.dialect import DRIVER_ERRORS
@@ -50,15 +52,19 @@ def import_sheet(
         with store.engine.connect() as conn:
             transaction = conn.begin()
             try:
-                run.scan(conn, reader, batch_size, on_progress)
-                report = run.finish(conn, started)
+                with phase("scan: read, validate, write batches"):
+                    run.scan(conn, reader, batch_size, on_progress)
+                with phase("finish: duplicates, restore, import log"):
+                    report = run.finish(conn, started)
             except BaseException:
                 transaction.rollback()
                 run.photos.discard_new()
                 raise
-            transaction.commit()
+            with phase("commit"):
+                transaction.commit()
     except (DBAPIError, *DRIVER_ERRORS) as exc:
         raise store_failure(exc, f"{path}: the store refused the import") from exc
     finally:
         reader.close()
+    report_timings(time.perf_counter() - started)
     return report

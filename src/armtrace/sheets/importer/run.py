@@ -29,6 +29,7 @@ from armtrace.sheets.importer.report import MAX_ERRORS_KEPT, ImportReport, Progr
 from armtrace.sheets.load import Loader, Pending
 from armtrace.sheets.photos import PhotoIntake
 from armtrace.sheets.readers import SheetError, open_sheet, unknown
+from armtrace.sheets.timings import phase
 from armtrace.sheets.validate import (
     FieldError,
     parse_coordinate,
@@ -233,18 +234,20 @@ class _Run:
             self.pending.clear()
             return
         try:
-            loader.write_incidents({k: self.incidents[k] for k in self.dirty_incidents})
-            self.dirty_incidents.clear()
-            errors = loader.write_items(
-                {k: self.items[k] for k in self.dirty_items}, self.item_rows
-            )
+            with phase("flush: merge incidents and items"):
+                loader.write_incidents({k: self.incidents[k] for k in self.dirty_incidents})
+                self.dirty_incidents.clear()
+                errors = loader.write_items(
+                    {k: self.items[k] for k in self.dirty_items}, self.item_rows
+                )
             self.dirty_items.clear()
             for e in errors:
                 self.error(e.row, e.column, e.reason)
             if self.writing:
                 self.photos.record(loader.conn)
                 expected = int(self.components / max(self.read_share, 1e-6))
-                job = loader.write_components(self.pending, expected)
+                with phase("flush: components to COPY CSV (client)"):
+                    job = loader.write_components(self.pending, expected)
                 if job is not None:
                     if self.writer is None:
                         self.writer = ThreadPoolExecutor(1, thread_name_prefix="armtrace-import")
@@ -261,7 +264,8 @@ class _Run:
         job, self.background = self.background, None
         try:
             if job is not None:
-                job.result()
+                with phase("client waits for the background COPY"):
+                    job.result()
         except (DBAPIError, *DRIVER_ERRORS) as exc:
             if self.db_error is None:
                 self.writing = False
@@ -282,7 +286,9 @@ class _Run:
         return confirmed(groups, probe.probe_keys)
 
     def finish(self, conn: Any, started: float) -> ImportReport:
-        for first, second, item, key in self.duplicates():
+        with phase("duplicate check"):
+            duplicates = self.duplicates()
+        for first, second, item, key in duplicates:
             self.error(second, "component_id", _duplicate(item, key, first))
         if self.error_count:
             raise ImportRejected(self.file, self.errors, self.error_count)
