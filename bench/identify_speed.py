@@ -11,8 +11,8 @@ Writes bench/results/identify_speed.md (accuracy stays in bench/results/identify
    20,000 distinct synthetic markings (bench/synth.py's part-number shapes, invented):
    - distinct, cold: every marking seen for the first time, every cache emptied before the run
      (per-token caches fill as the run goes, as they do on real sheets);
-   - repeated: the same markings again, answered from the per-marking cache (16,384 entries: a
-     second pass over 20,000 distinct markings in the same order finds none of them still there);
+   - repeated: the same markings again, answered from the per-marking cache (16,384 entries,
+     emptied when full: a second pass over 20,000 distinct markings finds few of them still there);
    - a synthetic sheet of 100,000 rows drawn from those 20,000 with Zipf-like popularity;
    - exercise sheet: the exercise case's 2,068 rows in sheet order from empty caches, through
      ``identify_many`` (real sheets repeat markings heavily);
@@ -98,10 +98,10 @@ def _csv_markings(path: Path) -> list[str]:
 
 def _clear_caches() -> None:
     for cached in (
-        identify_module._verdict_of_text, identify_module._verdict, identify_module._date,
+        identify_module._identification, identify_module._by_lines, identify_module._date,
         parse._classify_line, parse._date_priority, parse._embedded_date, parse._shape_score,
         parse._open_kind, parse._decodes, features._owner_prefixes, features._corrected_prefixes,
-        features._named_maker, features._may_start_prefix,
+        features._named_maker, features._may_start_prefix, features._may_name,
     ):  # fmt: skip
         cached.cache_clear()
 

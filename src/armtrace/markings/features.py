@@ -11,9 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from armtrace.markings.memo import per_context
 from armtrace.markings.normalise import confusion_variants
 from armtrace.markings.parse import ParsedMarking
 from armtrace.refdata.manufacturers import Manufacturer, Registry
+from armtrace.refdata.names import name_tokens
 
 
 @dataclass(frozen=True)
@@ -61,13 +63,13 @@ def prefix_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]
     found: list[Evidence] = []
     for rank, part in enumerate(parsed.part_candidates[:4]):
         decay = 1.0 - 0.12 * rank
-        for maker, prefix in _owner_prefixes(registry, part):
+        for maker_id, short, prefix in _owner_prefixes(registry, part):
             found.append(
                 Evidence(
                     "prefix",
-                    maker.id,
+                    maker_id,
                     prefix_strength(prefix, part) * decay,
-                    f"part number {part} starts with {prefix}, a {maker.short} prefix",
+                    f"part number {part} starts with {prefix}, a {short} prefix",
                 )
             )
     return found
@@ -83,9 +85,14 @@ def corrected_prefix_evidence(parsed: ParsedMarking, registry: Registry) -> list
 
 # The look-ups below are pure functions of one part number or phrase and the registry; markings
 # repeat both heavily, so they are cached (per registry object, which is immutable once built).
-@lru_cache(maxsize=65536)
-def _owner_prefixes(registry: Registry, part: str) -> tuple[tuple[Manufacturer, str], ...]:
-    return tuple(_longest_per_owner(registry, registry.by_prefix(part)))
+@per_context(maxsize=65536)
+def _owner_prefixes(registry: Registry, part: str) -> tuple[tuple[str, str, str], ...]:
+    """(maker id, maker short name, prefix) per current owner. Plain strings: a remembered entry
+    then holds nothing the garbage collector has to walk."""
+    return tuple(
+        (maker.id, maker.short, prefix)
+        for maker, prefix in _longest_per_owner(registry, registry.by_prefix(part))
+    )
 
 
 @lru_cache(maxsize=4)
@@ -94,15 +101,15 @@ def _prefix_starts(registry: Registry) -> frozenset[str]:
     return frozenset(p[:3] for maker in registry for p in maker.prefixes if len(p) >= 3)
 
 
-@lru_cache(maxsize=65536)
+@per_context(maxsize=65536)
 def _may_start_prefix(registry: Registry, start: str) -> bool:
     """Whether some look-alike reading of a part's first characters starts a 3+ prefix."""
     return not _prefix_starts(registry).isdisjoint(confusion_variants(start, limit=64))
 
 
-@lru_cache(maxsize=65536)
+@per_context(maxsize=65536)
 def _corrected_prefixes(registry: Registry, part: str) -> tuple[Evidence, ...]:
-    if registry.by_prefix(part):
+    if _owner_prefixes(registry, part):  # a maker's prefix as printed: nothing to correct
         return ()
     # Only prefixes of three or more characters count, so a variant can matter only when its
     # first three characters start such a prefix; most lot and date tokens have no such reading.
@@ -113,24 +120,44 @@ def _corrected_prefixes(registry: Registry, part: str) -> tuple[Evidence, ...]:
     for variant in sorted(confusion_variants(part, limit=32) - {part.upper()}):
         if variant[:3] not in starts:
             continue
-        for maker, prefix in _owner_prefixes(registry, variant):
+        for maker_id, short, prefix in _owner_prefixes(registry, variant):
             if len(prefix) < 3:
                 continue
             found.append(
                 Evidence(
                     "prefix-ocr",
-                    maker.id,
+                    maker_id,
                     prefix_strength(prefix, variant) * 0.85,
                     f"read as {variant} (OCR look-alikes corrected), "
-                    f"which starts with {prefix}, a {maker.short} prefix",
+                    f"which starts with {prefix}, a {short} prefix",
                 )
             )
     return tuple(found)
 
 
-@lru_cache(maxsize=65536)
+@per_context(maxsize=65536)
 def _named_maker(registry: Registry, phrase: str) -> Manufacturer | None:
     return registry.resolve_name(phrase)
+
+
+@lru_cache(maxsize=4)
+def _name_key_starts(registry: Registry) -> frozenset[str]:
+    """Every leading part of every key the registry finds makers by."""
+    return frozenset(key[:n] for key in registry.name_keys() for n in range(1, len(key) + 1))
+
+
+@per_context(maxsize=65536)
+def _may_name(registry: Registry, word: str) -> bool:
+    """Whether a phrase holding this word can name a maker at all.
+
+    A name key is a run of a phrase's name words, so it starts with one of them; an ASCII word
+    splits into the same name words inside a phrase as alone. Part numbers and lot codes start
+    no key, which spares most phrases the full name normalisation.
+    """
+    if not word.isascii():
+        return True  # transliteration and CJK legal forms work on the phrase as a whole
+    starts = _name_key_starts(registry)
+    return any(token in starts for token in name_tokens(word))
 
 
 def logo_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]:
@@ -154,8 +181,18 @@ def name_evidence(parsed: ParsedMarking, registry: Registry) -> list[Evidence]:
     words = [t.text for t in parsed.tokens]
     found: list[Evidence] = []
     seen: set[str] = set()
+    starts = _name_key_starts(registry)
+    may_name = [
+        # A plain ASCII letters-and-digits word is its own single name word, lower-cased.
+        word.lower() in starts if word.isalnum() and word.isascii() else _may_name(registry, word)
+        for word in words
+    ]
+    if not any(may_name):
+        return found
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
+            if not any(may_name[i : i + size]):
+                continue  # no name key starts inside this phrase: it names no maker
             phrase = " ".join(words[i : i + size])
             if len(phrase) < 3 or phrase.isdigit() or phrase.upper() in GENERIC_NAMES:
                 continue

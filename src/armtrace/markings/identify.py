@@ -27,6 +27,7 @@ from armtrace.markings.features import (
     prefix_evidence,
     prefix_strength,
 )
+from armtrace.markings.memo import per_context
 from armtrace.markings.parse import ParsedMarking, marking_lines, parse_lines
 from armtrace.refdata.manufacturers import Manufacturer, Registry, load_registry
 
@@ -125,14 +126,7 @@ def identify(
     # judges candidates against that day (today when it is not known). This also keeps a stored
     # reading from changing with the calendar.
     judged_on = documented_on or datetime.date.today()
-    verdict = _verdict_of_text(text, registry, judged_on)
-    parsed, maker = verdict.parsed, verdict.maker
-    codes = parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ())
-    date = _date(codes, maker.id if maker else None, judged_on)
-    return Identification(
-        text, parsed, maker, verdict.parent, verdict.confidence, date, verdict.why,
-        verdict.candidates,
-    )  # fmt: skip
+    return _identification((registry, judged_on), text)
 
 
 def identify_many(
@@ -165,19 +159,43 @@ class _Verdict:
     candidates: tuple[Candidate, ...]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _verdict_of_text(text: str, registry: Registry, today: datetime.date) -> _Verdict:
-    # The text as typed first (no cleaning at all on a repeat), then its cleaned lines.
-    verdict = _verdict(marking_lines(text), registry, today)
-    return dataclasses.replace(verdict, parsed=dataclasses.replace(verdict.parsed, raw=text))
+# What an answer depends on besides the marking: the registry, and the day date codes are judged
+# by (whether a date code is possible, and so how the marking parses, depends on it).
+_Judged = tuple[Registry, datetime.date]
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _verdict(lines: tuple[str, ...], registry: Registry, today: datetime.date) -> _Verdict:
-    # Keyed by cleaned lines, not the text, so spellings that clean alike share one entry; the
-    # caller puts its own text into ``parsed.raw``. ``today`` is in the key because whether a date
-    # code is possible, and so how the marking parses, depends on it.
-    return _judge(parse_lines("", lines, logos=_logos(registry), today=today), registry)
+@per_context(maxsize=CACHE_SIZE)
+def _identification(judged: _Judged, text: str) -> Identification:
+    # The text as typed first (no cleaning at all on a repeat), then its cleaned lines. An
+    # Identification is immutable, so every call about the same text shares one.
+    lines = marking_lines(text)
+    found = _by_lines.lookup(judged, lines, lambda: _answer(judged, text, lines))
+    if found.input == text:
+        return found
+    # Another spelling that cleans alike was worked out first: its answer, with this text.
+    return dataclasses.replace(
+        found, input=text, parsed=dataclasses.replace(found.parsed, raw=text)
+    )
+
+
+@per_context(maxsize=CACHE_SIZE)
+def _by_lines(judged: _Judged, lines: tuple[str, ...]) -> Identification:
+    # Keyed by cleaned lines, not the text, so spellings that clean alike share one entry
+    # (``_identification`` works out a missing entry with its own text instead of this one).
+    return _answer(judged, "", lines)
+
+
+def _answer(judged: _Judged, text: str, lines: tuple[str, ...]) -> Identification:
+    """The Identification of ``text``, whose cleaned lines are ``lines``."""
+    registry, today = judged
+    verdict = _judge(parse_lines(text, lines, logos=_logos(registry), today=today), registry)
+    parsed, maker = verdict.parsed, verdict.maker
+    codes = parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ())
+    date = _date(codes, maker.id if maker else None, today)
+    return Identification(
+        text, parsed, maker, verdict.parent, verdict.confidence, date, verdict.why,
+        verdict.candidates,
+    )  # fmt: skip
 
 
 def _judge(parsed: ParsedMarking, registry: Registry) -> _Verdict:

@@ -41,6 +41,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n|\s+/\s*|\s*/\s+|\s*\|\s*")
 # Tokens split on whitespace and commas; a bracket also splits so "(MAX2769ETI+)" stands alone.
 _TOKEN_SPLIT = re.compile(r"[\s,;]+|(?=[(\[{])|(?<=[)\]}])")
 _EDGE_PUNCT = "\"'`.,;:!?*()[]{}<>~^_=|\\"
+_BRACKET = re.compile(r"[(\[{)\]}]")
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_TWO_LOWER = re.compile(r"[a-z]{2}")
+_LOWER_WORD = re.compile(r"[A-Za-z][a-z]{2,}(-[A-Za-z]+)*")
 
 _MARKER = re.compile(r"[EG]\d|ROHS\d?|PB-?FREE|LEAD-?FREE|HALOGEN-?FREE|GREEN|HF|ES|.")
 # Ratings and sizes ("32-bit", "3V-3.6V", "DC-6GHz", "0.1uF"), packages ("SOIC-14", "64-TQFP")
@@ -76,6 +80,8 @@ _CONFUSABLE: dict[str, tuple[str, ...]] = {
 
 def fold_lookalikes(token: str) -> str:
     """Replace Cyrillic/Greek look-alike letters with Latin ones when the whole token allows it."""
+    if token.isascii():
+        return token
     foreign = [ch for ch in token if ch.isalpha() and not ch.isascii()]
     if not foreign or any(ch not in _LOOKALIKES for ch in foreign):
         return token
@@ -84,11 +90,13 @@ def fold_lookalikes(token: str) -> str:
 
 def clean_text(text: str) -> str:
     """Unify unicode forms, dashes, quotes and spaces and fold look-alike letters, keeping lines."""
+    if text.isascii():  # every table and form below changes only non-ASCII characters
+        return "\n".join(" ".join(line.split()) for line in _NEWLINE.split(text))
     text = text.translate(_DECORATION).translate(_QUOTES)
     text = unicodedata.normalize("NFKC", text)
     text = _DASHES.sub("-", text)
     out_lines = []
-    for line in re.split(r"\r\n|\r|\n", text):
+    for line in _NEWLINE.split(text):
         words = [fold_lookalikes(word) for word in line.split()]
         out_lines.append(" ".join(words))
     return "\n".join(out_lines)
@@ -102,6 +110,11 @@ def split_lines(text: str) -> list[str]:
 def split_tokens(line: str) -> list[tuple[str, bool]]:
     """Split one line into (token, was_in_brackets) pairs with edge punctuation removed."""
     tokens: list[tuple[str, bool]] = []
+    if not _BRACKET.search(line):  # most lines: nothing is in brackets
+        for piece in _TOKEN_SPLIT.split(line):
+            if token := piece.strip(_EDGE_PUNCT):
+                tokens.append((token, False))
+        return tokens
     depth = 0
     for piece in _TOKEN_SPLIT.split(line):
         if not piece:
@@ -124,8 +137,8 @@ def confusion_variants(token: str, *, limit: int = 64) -> set[str]:
     for changes in range(1, len(positions) + 1):
         for chosen in itertools.combinations(positions, changes):
             options = [_CONFUSABLE[token[i]] for i in chosen]
+            chars = list(token)  # every replacement below rewrites all the chosen positions
             for replacement in itertools.product(*options):
-                chars = list(token)
                 for i, ch in zip(chosen, replacement, strict=True):
                     chars[i] = ch
                 variants["".join(chars)] = None
@@ -142,18 +155,20 @@ def is_marker(token: str) -> bool:
     ) and "G" plus a digit TI's environmental ("green") classification, e.g. "G4" in
     https://www.ti.com/document-viewer/lit/html/SWRZ134F/GUID-A6461990-0240-4951-99EF-1129D0D7F22E.html
     """
+    if token.isalnum():  # the usual token: skip scanning it character by character
+        return bool(_MARKER.fullmatch(token.upper()))
     return not any(ch.isalnum() for ch in token) or bool(_MARKER.fullmatch(token.upper()))
 
 
 def is_description_word(token: str) -> bool:
     """Tell whether a token describes a part (a word, a rating, a package) rather than names it."""
-    if any(ch.isalpha() and not ch.isascii() for ch in token):
+    if not token.isascii() and any(ch.isalpha() and not ch.isascii() for ch in token):
         return True  # a word left in Cyrillic (no Latin look-alike) is a description
     upper = token.upper()
     if _SPEC.fullmatch(upper) or _PACKAGE.fullmatch(upper):
         return True
-    if re.fullmatch(r"[a-z]{2}", token):
+    if _TWO_LOWER.fullmatch(token):
         return True  # "of", "in", "to": words of a typed description
-    if re.fullmatch(r"[A-Za-z][a-z]{2,}(-[A-Za-z]+)*", token):
+    if _LOWER_WORD.fullmatch(token):
         return True  # a lower- or title-case word: "Microcontroller", "regulator"
     return upper in _DESCRIPTION_WORDS

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Country names as printed ("MADE IN ..." or alone), keyed without dots and with single spaces.
 # ISO 3166-1 alpha-2 codes: https://www.iso.org/iso-3166-country-codes.html
@@ -101,8 +102,18 @@ def is_origin_text(text: str) -> bool:
     return _phrase_country(_key(text))[0]
 
 
+@lru_cache(maxsize=65536)
+def _has_origin_word(token: str) -> bool:
+    """Whether a token can be part of an origin phrase: a word of one, once normalised."""
+    return bool(_WORD.fullmatch(token)) and not ORIGIN_WORDS.isdisjoint(_key(token).split())
+
+
 def find_origin(tokens: Sequence[str]) -> OriginMatch | None:
     """Find the longest origin phrase among a line's tokens, preferring "MADE IN ..." forms."""
+    # A phrase's normalised words are its tokens' words, and every word of a known phrase is in
+    # ORIGIN_WORDS: a line with no such word (most lines) holds no origin phrase.
+    if not any(map(_has_origin_word, tokens)):
+        return None
     best: OriginMatch | None = None
     width = _LONGEST_NAME + 2  # room for "MADE IN" before the longest name
     for start in range(len(tokens)):

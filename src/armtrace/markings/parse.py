@@ -19,6 +19,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from armtrace.dating import decode_date_code
+from armtrace.markings.memo import per_context
 from armtrace.markings.normalise import (
     clean_text,
     is_description_word,
@@ -83,7 +84,7 @@ class ParsedMarking:
     tokens: tuple[Token, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Slot:
     text: str  # as cleaned, case kept
     upper: str
@@ -150,10 +151,13 @@ def _shape_score(upper: str, today: datetime.date) -> float:
     return score
 
 
+_LINE_SCORE = {0: 3, 1: 1}
+
+
 def _part_score(slot: _Slot, today: datetime.date) -> float:
     """Score how much a token looks like a part number; each feature is one line."""
     score = 0.0
-    score += {0: 3, 1: 1}.get(slot.line, 0)  # part numbers usually start the marking
+    score += _LINE_SCORE.get(slot.line, 0)  # part numbers usually start the marking
     score += 1 if slot.first_on_line else 0
     return score + _shape_score(slot.upper, today)
 
@@ -161,6 +165,8 @@ def _part_score(slot: _Slot, today: datetime.date) -> float:
 def _ocr_fixed(part: str) -> str | None:
     """The part with O and I read as digits where they sit between digits ("STM32F4O7")."""
     # Q ("W25Q128") and L ("STM32L476") sit between digits in real part numbers; O and I do not.
+    if "O" not in part and "I" not in part:
+        return None
     fixed = _O_BETWEEN_DIGITS.sub("0", part)
     fixed = _I_BETWEEN_DIGITS.sub("1", fixed)
     return fixed if fixed != part else None
@@ -181,6 +187,12 @@ def _logo_keys(logos: frozenset[str]) -> frozenset[str]:
     return frozenset(" ".join(logo.upper().split()) for logo in logos if logo.strip())
 
 
+@functools.lru_cache(maxsize=64)
+def _logo_first_words(logo_keys: frozenset[str]) -> frozenset[str]:
+    """The first word of every logo key: a logo phrase can start only at such a token."""
+    return frozenset(key.split(" ", 1)[0] for key in logo_keys)
+
+
 def _classify_lines(
     lines: Sequence[str], logos: Collection[str]
 ) -> tuple[list[list[_Slot]], list[OriginMatch]]:
@@ -193,7 +205,7 @@ def _classify_lines(
     table: list[list[_Slot]] = []
     origins: list[OriginMatch] = []
     for line_no, line in enumerate(lines):
-        tokens, origin, first = _classify_line(line, logo_keys)
+        tokens, origin, first = _classify_line(logo_keys, line)
         if origin is not None:
             origins.append(origin)
         slots = [
@@ -209,9 +221,9 @@ def _classify_lines(
 _LineTokens = tuple[tuple[str, str, bool, str | None], ...]  # (text, upper, bracketed, kind)
 
 
-@functools.lru_cache(maxsize=65536)
+@per_context(maxsize=65536)
 def _classify_line(
-    line: str, logo_keys: frozenset[str]
+    logo_keys: frozenset[str], line: str
 ) -> tuple[_LineTokens, OriginMatch | None, int | None]:
     """The line's tokens with their kinds, its origin phrase, and its first part-shaped token."""
     pairs = split_tokens(line)
@@ -220,28 +232,25 @@ def _classify_line(
     origin = find_origin(uppers)
     if origin is not None:
         kinds[origin.start : origin.end] = ["origin"] * (origin.end - origin.start)
-    for width in (3, 2, 1):
-        for start in range(len(pairs) - width + 1):
-            if any(kinds[start : start + width]):
+    firsts = _logo_first_words(logo_keys)
+    starts = [i for i, upper in enumerate(uppers) if upper in firsts]
+    for width in (3, 2, 1) if starts else ():
+        for start in starts:
+            if start + width > len(pairs) or any(kinds[start : start + width]):
                 continue
             if " ".join(uppers[start : start + width]) in logo_keys:
                 kinds[start : start + width] = ["logo"] * width
     for i, (text, _) in enumerate(pairs):
         if kinds[i] is None:
             kinds[i] = _open_kind(text)
-    first = next(
-        (
-            i
-            for i, upper in enumerate(uppers)
-            if kinds[i] is None and _LETTER.search(upper) and _DIGIT.search(upper)
-        ),
-        None,
-    )
-    tokens = tuple(
-        (text, upper, bracketed, kind)
-        for (text, bracketed), upper, kind in zip(pairs, uppers, kinds, strict=True)
-    )
-    return tokens, origin, first
+    first = None
+    for i, upper in enumerate(uppers):
+        if kinds[i] is None and _LETTER.search(upper) and _DIGIT.search(upper):
+            first = i
+            break
+    texts = [text for text, _ in pairs]
+    bracketed = [in_brackets for _, in_brackets in pairs]
+    return tuple(zip(texts, uppers, bracketed, kinds, strict=True)), origin, first
 
 
 @dataclass
@@ -379,8 +388,8 @@ def _pick_lot(slots: list[_Slot], best_slots: set[int]) -> _Slot | None:
         if s.kind is None
         and id(s) not in best_slots
         and len(s.upper) >= 4
-        and any(ch.isdigit() for ch in s.upper)
         and _LOT_SHAPE.fullmatch(s.upper)
+        and _DIGIT.search(s.upper)  # the shape is ASCII, where \d and isdigit agree
     ]
     return max(pool, key=_lot_score, default=None)  # max keeps the first of equals
 

@@ -123,6 +123,7 @@ class Registry:
                 self._prefixes.setdefault(prefix, []).append(maker.id)
         # Prefixes as a character trie: a look-up walks the part number once and stops at the
         # first character no prefix continues with, instead of trying every length.
+        self._owners: dict[str, Manufacturer] = {}  # current_owner, filled as asked
         self._prefix_trie = _PrefixNode()
         for prefix, maker_ids in self._prefixes.items():
             node = self._prefix_trie
@@ -151,6 +152,10 @@ class Registry:
         # Among equally good matches prefer the company that still exists under that name.
         best = min(candidates, key=lambda c: (c[0], self._by_id[c[1]].successor is not None, c[1]))
         return self._by_id[best[1]]
+
+    def name_keys(self) -> frozenset[str]:
+        """Every key ``resolve_name`` finds a maker by (``compact_company_name`` forms)."""
+        return frozenset(self._names)
 
     def by_logo(self, text: str) -> list[Manufacturer]:
         """Makers whose logo reads as ``text`` (case, spaces and punctuation ignored)."""
@@ -183,7 +188,10 @@ class Registry:
 
     def current_owner(self, id: str) -> Manufacturer:
         """The company that owns the brand today (the maker itself if never taken over)."""
-        return self.owner_chain(id)[-1]
+        owner = self._owners.get(id)
+        if owner is None:  # records never change once loaded, so the chain is walked once
+            owner = self._owners[id] = self.owner_chain(id)[-1]
+        return owner
 
     def owner_on(self, id: str, when: datetime.date) -> Manufacturer:
         """Who owned the brand on ``when``; an undated or uncertain takeover does not count."""

@@ -114,6 +114,8 @@ _NOT_WORD = re.compile(r"[^\w]+|_")
 
 def _to_latin(text: str) -> str:
     """Casefold, transliterate Cyrillic and drop diacritics."""
+    if text.isascii():  # NFKC, NFKD and both tables leave ASCII as it is; casefold is lower
+        return text.lower()
     text = unicodedata.normalize("NFKC", text).casefold().translate(_CYRILLIC_TABLE)
     text = text.translate(_LATIN_EXTRA)
     decomposed = unicodedata.normalize("NFKD", text)
@@ -156,13 +158,21 @@ def _cut_token_forms(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def normalise_company_name(name: str) -> str:
-    """Return the comparison form of a company name (casefolded, Latin, no legal forms)."""
+def name_tokens(name: str) -> list[str]:
+    """The words of a name before legal forms are cut from its ends.
+
+    ``normalise_company_name`` keeps a run of consecutive ones, so a key that
+    ``compact_company_name`` gives starts with one of them.
+    """
     text = _cut_cjk_forms(_to_latin(name))
     # Dots go without a space so abbreviations stay whole: "S.A." -> "sa", "N.V." -> "nv".
     text = text.replace(".", "").replace("&", " and ").replace("+", " and ")
-    tokens = [token for token in _NOT_WORD.split(text) if token]
-    return " ".join(_cut_token_forms(tokens))
+    return [token for token in _NOT_WORD.split(text) if token]
+
+
+def normalise_company_name(name: str) -> str:
+    """Return the comparison form of a company name (casefolded, Latin, no legal forms)."""
+    return " ".join(_cut_token_forms(name_tokens(name)))
 
 
 def compact_company_name(name: str) -> str:
