@@ -1,5 +1,5 @@
 """``python -m armtrace`` runs the command line."""
 
-from armtrace.cli import main
+from armtrace.entry import main
 
 main()

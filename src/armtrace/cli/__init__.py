@@ -1,25 +1,35 @@
 """Command-line interface: each command parses input, calls one library function, prints."""
 
-from armtrace.cli import (  # noqa: F401 - registers commands
-    alerts,
-    analyse,
-    attribution,
-    audit,
-    backup,
-    demo,
-    evidence,
-    identify,
-    report,
-    screening,
-    serve,
-    sheets,
-    status,
-    summary,
-    tracing,
-)
+import importlib
+
+import armtrace
 from armtrace.cli.app import app
+
+# Every module that registers commands on ``app``.
+MODULES = (
+    "alerts",
+    "analyse",
+    "attribution",
+    "audit",
+    "backup",
+    "demo",
+    "evidence",
+    "identify",
+    "report",
+    "screening",
+    "serve",
+    "sheets",
+    "status",
+    "summary",
+    "tracing",
+)
+
+# The console script (armtrace.entry) names the one module the typed command needs; any other
+# import of this package registers every command.
+for _module in (armtrace.cli_only,) if armtrace.cli_only else MODULES:
+    importlib.import_module(f"armtrace.cli.{_module}")
 
 
 def main() -> None:
-    """Entry point of the ``armtrace`` console script."""
+    """Run the application (the console script goes through ``armtrace.entry.main``)."""
     app()
