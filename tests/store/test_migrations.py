@@ -55,3 +55,32 @@ def test_opening_twice_is_harmless(store: Store) -> None:
     again = Store.open(store.settings)
     assert again.counts() == store.counts()
     again.close()
+
+
+def test_head_revision_constant_is_alembics_head(store: Store) -> None:
+    from alembic.script import ScriptDirectory
+
+    from armtrace.store.db import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_heads() == [HEAD_REVISION]
+    with store.engine.connect() as conn:
+        assert MigrationContext.configure(conn).get_current_heads() == (HEAD_REVISION,)
+
+
+def test_an_up_to_date_store_opens_without_alembic(store: Store) -> None:
+    # In a fresh process, as a command runs: opening the (already migrated) store must not
+    # import Alembic, which would cost every command about half a second.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from armtrace.settings import load_settings\n"
+        "from armtrace.store import Store\n"
+        f"Store.open(load_settings(db={store.settings.db_url!r}, evidence='unused')).close()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "False", done.stderr
