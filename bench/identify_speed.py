@@ -100,8 +100,9 @@ def _clear_caches() -> None:
     for cached in (
         identify_module._identification, identify_module._by_lines, identify_module._date,
         parse._classify_line, parse._date_priority, parse._embedded_date, parse._shape_score,
-        parse._open_kind, parse._decodes, features._owner_prefixes, features._corrected_prefixes,
-        features._named_maker, features._may_start_prefix, features._may_name,
+        parse._open_kind, parse._decodes, parse._token_facts, features._owner_prefixes,
+        features._corrected_prefixes, features._named_maker, features._may_start_prefix,
+        features._may_name,
     ):  # fmt: skip
         cached.cache_clear()
 

@@ -1,6 +1,6 @@
 """Date codes and item years to production windows, every plausible reading kept visible."""
 
-from armtrace.dating.codes import SCHEMES, decode_date_code
+from armtrace.dating.codes import SCHEMES, decode_date_code, decodes
 from armtrace.dating.items import decode_item_year, juche_to_gregorian
 from armtrace.dating.model import DateReading, DateWindow
 
@@ -10,5 +10,6 @@ __all__ = [
     "DateWindow",
     "decode_date_code",
     "decode_item_year",
+    "decodes",
     "juche_to_gregorian",
 ]

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Collection, Iterator
+from functools import lru_cache
 
 from armtrace.dating import calendar
 from armtrace.dating.model import DateReading, DateWindow, bounded, combine, fmt_day
@@ -52,6 +53,7 @@ _MONTH_NAMES = (
 Week = Callable[[int, int], calendar.Span | None]
 
 
+@lru_cache(maxsize=1024)  # maker ids are few; every decode asks
 def _maker_family(maker_id: str | None) -> str | None:
     key = re.sub(r"[^a-z0-9]", "", (maker_id or "").lower())
     if key in {"ti", "texasinstruments"} or key.startswith("texasinstruments"):
@@ -71,31 +73,6 @@ def _one_digit_years(y: int, bound: datetime.date) -> list[int]:
     return [year for year in range(first, bound.year + 1) if year % 10 == y]
 
 
-def _week_readings(
-    raw: str,
-    scheme: str,
-    years: list[int],
-    week: int,
-    week_span: Week,
-    tail: str,
-    bound: datetime.date,
-) -> Iterator[DateReading]:
-    week_kind = "ISO week" if week_span is calendar.iso_week else "week (from the week of 1 Jan)"
-    for year in years:
-        span = week_span(year, week)
-        if span is None:
-            continue
-        why = f"'{raw}' read as {scheme}: year {year}, {week_kind} {week:02d}, "
-        why += f"{fmt_day(span[0])} to {fmt_day(span[1])}."
-        if scheme == "YWW":
-            why = why.replace(f"year {year}", f"year {year} (the code gives only its last digit)")
-        if tail:
-            why += f" '{tail}' after the date is a revision, lot or site mark, not the date."
-        reading = bounded(raw, scheme, span[0], span[1], bound, why)
-        if reading is not None:
-            yield reading
-
-
 # Two-digit year and week, then characters that are not part of the date.
 _YYWW_SHAPES = (
     ("YYWW", re.compile(r"(\d{2})(\d{2})()")),
@@ -103,48 +80,84 @@ _YYWW_SHAPES = (
     ("YYWWLL", re.compile(r"(\d{2})(\d{2})([A-Z]{2})")),
     ("YYWWNNN", re.compile(r"(\d{2})(\d{2})([A-Z0-9]{3})")),
 )
+_THREE_DIGITS = re.compile(r"\d{3}")
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_TI_YM = re.compile(r"(\d)([1-9ABC])([A-Z][A-Z0-9]{0,5})?")
+
+# One reading before it is cut at the bound: (scheme, span, year, week or month number, tail).
+# Explanations are written from these only for a code whose window is asked for; the parser
+# only asks whether a code has any reading (``decodes``).
+_Span = tuple[str, calendar.Span, int, int, str]
+
+
+def _spans(
+    code: str, schemes: Collection[str], week_span: Week, bound: datetime.date
+) -> Iterator[_Span]:
+    for scheme, shape in _YYWW_SHAPES:
+        if (match := shape.fullmatch(code)) and scheme in schemes:
+            week, tail = int(match[2]), match[3]
+            for year in _two_digit_years(int(match[1])):
+                if (span := week_span(year, week)) is not None:
+                    yield scheme, span, year, week, tail
+    if _FOUR_DIGITS.fullmatch(code) and "YYMM" in schemes:
+        for year in _two_digit_years(int(code[:2])):
+            if (span := calendar.month(year, int(code[2:]))) is not None:
+                yield "YYMM", span, year, span[0].month, ""
+    if _THREE_DIGITS.fullmatch(code) and "YWW" in schemes:
+        week = int(code[1:])
+        for year in _one_digit_years(int(code[0]), bound):
+            if (span := week_span(year, week)) is not None:
+                yield "YWW", span, year, week, ""
+    if (match := _TI_YM.fullmatch(code)) and "TI-YM" in schemes:
+        month_number = _TI_MONTHS.index(match[2]) + 1
+        for year in _one_digit_years(int(match[1]), bound):
+            span = calendar.month(year, month_number)
+            assert span is not None  # month_number is 1..12 by construction
+            yield "TI-YM", span, year, month_number, match[3] or ""
+
+
+def _why(raw: str, found: _Span, week_span: Week) -> str:
+    scheme, span, year, number, tail = found
+    if scheme == "YYMM":
+        return f"'{raw}' read as YYMM: {_MONTH_NAMES[number - 1]} {year}."
+    if scheme == "TI-YM":
+        why = f"'{raw}' read as TI's year-month code: {_MONTH_NAMES[number - 1]} "
+        why += f"{year} (the code gives only the year's last digit)."
+        if tail:
+            why += f" '{tail}' is TI's site/lot mark, not part of the date."
+        return why
+    week_kind = "ISO week" if week_span is calendar.iso_week else "week (from the week of 1 Jan)"
+    why = f"'{raw}' read as {scheme}: year {year}, {week_kind} {number:02d}, "
+    why += f"{fmt_day(span[0])} to {fmt_day(span[1])}."
+    if scheme == "YWW":
+        why = why.replace(f"year {year}", f"year {year} (the code gives only its last digit)")
+    if tail:
+        why += f" '{tail}' after the date is a revision, lot or site mark, not the date."
+    return why
 
 
 def _readings(
     code: str, raw: str, schemes: Collection[str], week_span: Week, bound: datetime.date
 ) -> Iterator[DateReading]:
-    for scheme, shape in _YYWW_SHAPES:
-        if (match := shape.fullmatch(code)) and scheme in schemes:
-            years = _two_digit_years(int(match[1]))
-            yield from _week_readings(raw, scheme, years, int(match[2]), week_span, match[3], bound)
-    if re.fullmatch(r"\d{4}", code) and "YYMM" in schemes:
-        for year in _two_digit_years(int(code[:2])):
-            span = calendar.month(year, int(code[2:]))
-            if span is not None:
-                why = f"'{raw}' read as YYMM: {_MONTH_NAMES[span[0].month - 1]} {year}."
-                reading = bounded(raw, "YYMM", span[0], span[1], bound, why)
-                if reading is not None:
-                    yield reading
-    if re.fullmatch(r"\d{3}", code) and "YWW" in schemes:
-        years = _one_digit_years(int(code[0]), bound)
-        yield from _week_readings(raw, "YWW", years, int(code[1:]), week_span, "", bound)
-    if (match := re.fullmatch(r"(\d)([1-9ABC])([A-Z][A-Z0-9]{0,5})?", code)) and "TI-YM" in schemes:
-        month_number = _TI_MONTHS.index(match[2]) + 1
-        for year in _one_digit_years(int(match[1]), bound):
-            span = calendar.month(year, month_number)
-            assert span is not None  # month_number is 1..12 by construction
-            why = f"'{raw}' read as TI's year-month code: {_MONTH_NAMES[month_number - 1]} "
-            why += f"{year} (the code gives only the year's last digit)."
-            if match[3]:
-                why += f" '{match[3]}' is TI's site/lot mark, not part of the date."
-            reading = bounded(raw, "TI-YM", span[0], span[1], bound, why)
-            if reading is not None:
-                yield reading
+    for found in _spans(code, schemes, week_span, bound):
+        span = found[1]
+        if span[0] > bound:
+            continue  # made after it was seen: no reading (``bounded`` would drop it too)
+        reading = bounded(raw, found[0], span[0], span[1], bound, _why(raw, found, week_span))
+        if reading is not None:
+            yield reading
 
 
-def decode_date_code(
+_Prepared = tuple[str, datetime.date, Collection[str], Week]
+
+
+def _prepare(
     raw: str,
-    *,
-    documented_on: datetime.date | None = None,
-    maker_id: str | None = None,
-    schemes: Collection[str] | None = None,
-) -> DateWindow | None:
-    """Decode a printed date code into its production window, or None when no reading fits."""
+    documented_on: datetime.date | None,
+    maker_id: str | None,
+    schemes: Collection[str] | None,
+) -> _Prepared | None:
+    """(code, bound, schemes, week counting) for a raw code, or None when it cannot be a date."""
     code = raw.strip().upper().lstrip("#").strip(" .,;:")
     if not code or len(code) > 12:
         return None
@@ -158,4 +171,34 @@ def decode_date_code(
             raise ValueError(f"unknown date-code scheme(s) {sorted(unknown)}; known: {SCHEMES}")
         chosen = schemes
     week_span: Week = calendar.week_of_january_first if family == "microchip" else calendar.iso_week
+    return code, bound, chosen, week_span
+
+
+def decodes(
+    raw: str,
+    *,
+    documented_on: datetime.date | None = None,
+    maker_id: str | None = None,
+    schemes: Collection[str] | None = None,
+) -> bool:
+    """Whether ``decode_date_code`` with the same arguments gives a window, without writing it."""
+    prepared = _prepare(raw, documented_on, maker_id, schemes)
+    if prepared is None:
+        return False
+    code, bound, chosen, week_span = prepared
+    return any(found[1][0] <= bound for found in _spans(code, chosen, week_span, bound))
+
+
+def decode_date_code(
+    raw: str,
+    *,
+    documented_on: datetime.date | None = None,
+    maker_id: str | None = None,
+    schemes: Collection[str] | None = None,
+) -> DateWindow | None:
+    """Decode a printed date code into its production window, or None when no reading fits."""
+    prepared = _prepare(raw, documented_on, maker_id, schemes)
+    if prepared is None:
+        return None
+    code, bound, chosen, week_span = prepared
     return combine(raw, list(_readings(code, raw, chosen, week_span, bound)))

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateReading:
     """One way to read a code: the scheme, the production window it allows and why."""
 
@@ -24,7 +24,7 @@ class DateReading:
     why: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DateWindow:
     """The production window a code allows, with every plausible reading kept visible."""
 

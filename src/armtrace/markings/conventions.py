@@ -25,6 +25,7 @@ from rapidfuzz.distance import OSA
 
 from armtrace.errors import NotFound, ReferenceDataError
 from armtrace.markings.features import GENERIC_NAMES, Evidence
+from armtrace.markings.memo import per_context
 from armtrace.markings.parse import ParsedMarking
 from armtrace.refdata.manufacturers import Registry
 from armtrace.refdata.names import compact_company_name
@@ -141,18 +142,50 @@ def _known(registry: Registry, maker_id: str) -> bool:
     return True
 
 
+def _screen(patterns: list[str]) -> re.Pattern[str]:
+    """One pattern that fullmatches every word any of ``patterns`` fullmatches (maybe more).
+
+    Most tokens match no convention; one merged match rules them out before the rules are tried.
+    """
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+    except re.error:  # a pattern that cannot be merged (an inline global flag): screen nothing
+        return re.compile(r"(?s:.*)")
+
+
+def _suffix_screen(conventions: Conventions) -> re.Pattern[str]:
+    return _screen(
+        [f"(?:{r.stem.pattern})-?(?:{r.suffix.pattern})" for r in conventions.suffixes]
+        + [r.suffix.pattern for r in conventions.suffixes]
+    )
+
+
+def _family_screen(conventions: Conventions) -> re.Pattern[str]:
+    return _screen([f.pattern.pattern for f in conventions.families])
+
+
+@cache
+def _bundled_screens() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    bundled = _bundled()
+    return _suffix_screen(bundled), _family_screen(bundled)
+
+
 def suffix_evidence(
     parsed: ParsedMarking, registry: Registry, conventions: Conventions | None = None
 ) -> list[Evidence]:
     """Part numbers followed by a maker's ordering-code suffix, glued or as the next token."""
+    screen = _bundled_screens()[0] if conventions is None else None
     conventions = conventions or _bundled()
+    screen = screen or _suffix_screen(conventions)
     words = [(t.text.upper(), t.kind) for t in parsed.tokens]
+    # A convention of a maker the registry lacks says nothing; asked once per marking, not word.
+    rules = [rule for rule in conventions.suffixes if _known(registry, rule.maker_id)]
     found: dict[str, Evidence] = {}
     for i, (word, kind) in enumerate(words):
-        if kind == "description":
+        if kind == "description" or not screen.fullmatch(word):
             continue
-        for rule in conventions.suffixes:
-            if rule.maker_id in found or not _known(registry, rule.maker_id):
+        for rule in rules:
+            if rule.maker_id in found:
                 continue
             printed: str | None = None
             glued = rule.glued.fullmatch(word)
@@ -188,10 +221,13 @@ def family_evidence(
     parsed: ParsedMarking, registry: Registry, conventions: Conventions | None = None
 ) -> list[Evidence]:
     """A maker's product-family name written as a word of its own (not as a part number)."""
+    screen = _bundled_screens()[1] if conventions is None else None
     conventions = conventions or _bundled()
+    screen = screen or _family_screen(conventions)
     prefixes = _family_prefixes(registry)
     parts = set(parsed.part_candidates)
     found: dict[str, Evidence] = {}
+    families: list[Family] | None = None  # those of makers the registry has, once needed
     for token in parsed.tokens:
         word = token.text.upper()
         if word in parts:
@@ -204,8 +240,12 @@ def family_evidence(
                 FAMILY_STRENGTH,
                 f"{token.text!r} is the name of {registry.get(maker_id).short}'s {word} family",
             )
-        for family in conventions.families:
-            if family.maker_id in found or not _known(registry, family.maker_id):
+        if not screen.fullmatch(word):
+            continue
+        if families is None:
+            families = [f for f in conventions.families if _known(registry, f.maker_id)]
+        for family in families:
+            if family.maker_id in found:
                 continue
             if family.pattern.fullmatch(word):
                 found[family.maker_id] = Evidence(
@@ -230,7 +270,7 @@ def _name_words(registry: Registry) -> dict[str, frozenset[str]]:
     return {key: frozenset(ids) for key, ids in words.items()}
 
 
-@lru_cache(maxsize=65536)
+@per_context(maxsize=65536)  # per registry: no key tuple for the garbage collector to walk
 def misspelt_maker(registry: Registry, word: str) -> str | None:
     """The one maker whose one-word name ``word`` is a close misspelling of, else None."""
     if not word.isascii():

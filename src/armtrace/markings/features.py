@@ -18,7 +18,7 @@ from armtrace.refdata.manufacturers import Manufacturer, Registry
 from armtrace.refdata.names import name_tokens
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
     """One feature's support for one maker."""
 

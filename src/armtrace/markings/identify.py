@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from armtrace.dating import DateWindow, decode_date_code
+from armtrace.dating import DateWindow, decode_date_code, decodes
 from armtrace.markings.conventions import convention_evidence
 from armtrace.markings.features import (
     Evidence,
@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Candidate:
     """One maker the evidence points to, with its combined score."""
 
@@ -53,7 +53,7 @@ class Candidate:
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Identification:
     """The answer for one marking."""
 
@@ -147,7 +147,7 @@ def identify_many(
     return results
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Verdict:
     """Everything of an Identification but its production window, for one judging date."""
 
@@ -191,7 +191,7 @@ def _answer(judged: _Judged, text: str, lines: tuple[str, ...]) -> Identificatio
     verdict = _judge(parse_lines(text, lines, logos=_logos(registry), today=today), registry)
     parsed, maker = verdict.parsed, verdict.maker
     codes = parsed.date_candidates or ((parsed.date_code,) if parsed.date_code else ())
-    date = _date(codes, maker.id if maker else None, today)
+    date = _date(today, (codes, maker.id if maker else None))
     return Identification(
         text, parsed, maker, verdict.parent, verdict.confidence, date, verdict.why,
         verdict.candidates,
@@ -251,13 +251,15 @@ def calibrate(score: float, runner_up: float) -> float:
     return max(0.0, min(1.0, score * (0.35 + 0.65 * share)))
 
 
-@lru_cache(maxsize=CACHE_SIZE)
-def _date(codes: tuple[str, ...], maker_id: str | None, bound: datetime.date) -> DateWindow | None:
-    """The first of the date codes that decodes, nothing made after ``bound``."""
+@per_context(maxsize=CACHE_SIZE)
+def _date(bound: datetime.date, key: tuple[tuple[str, ...], str | None]) -> DateWindow | None:
+    """The first of the date codes ``key[0]`` that decodes for maker ``key[1]``, nothing made after
+    ``bound``."""
+    codes, maker_id = key
     for code in codes:
-        window = decode_date_code(code, documented_on=bound, maker_id=maker_id)
-        if window is not None:
-            return window
+        # The yes/no first: only the chosen code's readings are written out as explanations.
+        if decodes(code, documented_on=bound, maker_id=maker_id):
+            return decode_date_code(code, documented_on=bound, maker_id=maker_id)
     return None
 
 

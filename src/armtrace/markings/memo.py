@@ -73,3 +73,41 @@ def per_context(maxsize: int) -> Callable[[Callable[[C, K], V]], ContextMemo[C, 
         return ContextMemo(compute, maxsize)
 
     return wrap
+
+
+class KeyMemo(Generic[K, V]):
+    """``compute(key)``, remembered for up to ``maxsize`` keys, for work that needs no context.
+
+    ``functools.lru_cache`` keeps a linked list per entry, each one more object for the garbage
+    collector to walk; a plain dict keeps none.
+    """
+
+    def __init__(self, compute: Callable[[K], V], maxsize: int) -> None:
+        self._compute = compute
+        self._maxsize = maxsize
+        self._table: dict[K, object] = {}
+        self.__doc__ = compute.__doc__
+        self.__wrapped__ = compute
+
+    def __call__(self, key: K) -> V:
+        found = self._table.get(key, _MISSING)
+        if found is not _MISSING:
+            return found  # type: ignore[return-value]  # stored below, a V
+        value = self._compute(key)
+        if len(self._table) >= self._maxsize:
+            self._table.clear()
+        self._table[key] = value
+        return value
+
+    def cache_clear(self) -> None:
+        """Forget everything (benchmarks start from empty memos)."""
+        self._table.clear()
+
+
+def per_key(maxsize: int) -> Callable[[Callable[[K], V]], KeyMemo[K, V]]:
+    """Decorate a pure function of one hashable argument with a ``KeyMemo``."""
+
+    def wrap(compute: Callable[[K], V]) -> KeyMemo[K, V]:
+        return KeyMemo(compute, maxsize)
+
+    return wrap

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+
+from armtrace.markings.memo import per_key
 
 # Country names as printed ("MADE IN ..." or alone), keyed without dots and with single spaces.
 # ISO 3166-1 alpha-2 codes: https://www.iso.org/iso-3166-country-codes.html
@@ -60,7 +61,7 @@ _LONGEST_NAME = max(len(name.split()) for name in NAMES)
 _WORD = re.compile(r"[A-Za-z.,'’]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class OriginMatch:
     """An origin phrase found among a line's tokens: tokens[start:end] is the phrase."""
 
@@ -102,7 +103,7 @@ def is_origin_text(text: str) -> bool:
     return _phrase_country(_key(text))[0]
 
 
-@lru_cache(maxsize=65536)
+@per_key(maxsize=65536)
 def _has_origin_word(token: str) -> bool:
     """Whether a token can be part of an origin phrase: a word of one, once normalised."""
     return bool(_WORD.fullmatch(token)) and not ORIGIN_WORDS.isdisjoint(_key(token).split())

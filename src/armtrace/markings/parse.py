@@ -18,8 +18,8 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from armtrace.dating import decode_date_code
-from armtrace.markings.memo import per_context
+from armtrace.dating import decodes
+from armtrace.markings.memo import per_context, per_key
 from armtrace.markings.normalise import (
     clean_text,
     is_description_word,
@@ -40,6 +40,8 @@ _DATE_SHAPES = (  # (pattern, priority): lower priority wins
     (re.compile(r"\d{4}[A-Z]{2}|\d{4}[A-Z0-9]{3}"), 5),
     (re.compile(r"\d[ABC]|\d[1-9ABC][A-Z]"), 7),  # TI's year-month code, with a letter
 )
+# Any of the shapes above: most tokens are none of them, and one match tells so.
+_ANY_DATE_SHAPE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _DATE_SHAPES))
 _OCR_DIGITS = str.maketrans("OQDILSBZG", "001115826")
 _JOIN_SUFFIX = re.compile(r"[A-Z][A-Z0-9]{1,4}\+?")
 _EMBEDDED_DATE = re.compile(r"[A-Z]+\d+[A-Z]+(\d{4})")
@@ -57,7 +59,7 @@ _SUFFIX_LETTERS = re.compile(r"[A-Z]{2,5}\+?")
 _LOT_SHAPE = re.compile(r"[A-Z0-9\-]+")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token:
     """One printed token: its cleaned text, the line it is on (from 0) and what it looks like."""
 
@@ -66,7 +68,7 @@ class Token:
     kind: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedMarking:
     """A marking split into the fields identification and dating need, with every token kept."""
 
@@ -98,15 +100,15 @@ class _Slot:
 @functools.lru_cache(maxsize=65536)
 def _decodes(code: str, maker_id: str | None, today: datetime.date) -> bool:
     """Whether a code has any reading up to today; cached because markings repeat codes."""
-    return decode_date_code(code, documented_on=today, maker_id=maker_id) is not None
+    return decodes(code, documented_on=today, maker_id=maker_id)
 
 
 # Per-token work below is pure (a token's text, and today's date where codes are decoded), and
 # markings repeat tokens heavily ("2213", "CHN", "STM32F407"), so it is cached per token.
-@functools.lru_cache(maxsize=65536)
-def _date_priority(upper: str, today: datetime.date) -> tuple[int, str] | None:
+@per_context(maxsize=65536)
+def _date_priority(today: datetime.date, upper: str) -> tuple[int, str] | None:
     """Priority and code text when a token looks like a date code; decodable codes rank first."""
-    for pattern, priority in _DATE_SHAPES:
+    for pattern, priority in _DATE_SHAPES if _ANY_DATE_SHAPE.fullmatch(upper) else ():
         if pattern.fullmatch(upper):
             code = upper.lstrip("#")
             maker = "ti" if priority == 7 else None
@@ -123,8 +125,8 @@ def _date_priority(upper: str, today: datetime.date) -> tuple[int, str] | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
-def _embedded_date(upper: str, today: datetime.date) -> str | None:
+@per_context(maxsize=65536)
+def _embedded_date(today: datetime.date, upper: str) -> str | None:
     """A valid YYWW closing a package-and-date token such as "FTG256ABX1707" or "TQG144AGQ1425".
 
     Two letter-digit groups before the four digits keep ordinary part numbers that end in four
@@ -136,8 +138,8 @@ def _embedded_date(upper: str, today: datetime.date) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=65536)
-def _shape_score(upper: str, today: datetime.date) -> float:
+@per_context(maxsize=65536)
+def _shape_score(today: datetime.date, upper: str) -> float:
     """The part of ``_part_score`` that depends on the token's text alone."""
     score = 0.0
     score += 2 if 5 <= len(upper) <= 20 else (-2 if len(upper) <= 3 else 0)
@@ -147,11 +149,29 @@ def _shape_score(upper: str, today: datetime.date) -> float:
     score += 0.5 if _LONG_PREFIX_THEN_DIGIT.match(upper) else 0  # "LMH0387" over "VM26ABE4"
     score += 1 if _FAMILY_NUMBER.match(upper) else 0  # "74HC595", "2N7002"
     score -= 3 if _LOT_RUN.search(upper) else 0  # long digit runs are lot numbers
-    score -= 2 if _embedded_date(upper, today) else 0  # "FTG256ABX1707": package and date code
+    score -= 2 if _embedded_date(today, upper) else 0  # "FTG256ABX1707": package and date code
     return score
 
 
 _LINE_SCORE = {0: 3, 1: 1}
+
+
+@per_key(maxsize=65536)
+def _token_facts(upper: str) -> tuple[bool, float | None]:
+    """(part-shaped, lot score before the line's share or None when not lot-shaped) of a token.
+
+    Both read the text alone and are asked of every open token of every marking.
+    """
+    part_like = bool(
+        _PART_SHAPE.fullmatch(upper) and _LETTER.search(upper) and _DIGIT.search(upper)
+    )
+    # The lot shape is ASCII, where \d and isdigit agree.
+    if not (len(upper) >= 4 and _LOT_SHAPE.fullmatch(upper) and _DIGIT.search(upper)):
+        return part_like, None
+    longest_digit_run = max((len(run) for run in _DIGIT_RUN.findall(upper)), default=0)
+    score = 2.0 if longest_digit_run >= 5 else 0.0
+    score += 1 if len(upper) >= 6 else 0
+    return part_like, score
 
 
 def _part_score(slot: _Slot, today: datetime.date) -> float:
@@ -159,7 +179,7 @@ def _part_score(slot: _Slot, today: datetime.date) -> float:
     score = 0.0
     score += _LINE_SCORE.get(slot.line, 0)  # part numbers usually start the marking
     score += 1 if slot.first_on_line else 0
-    return score + _shape_score(slot.upper, today)
+    return score + _shape_score(today, slot.upper)
 
 
 def _ocr_fixed(part: str) -> str | None:
@@ -172,7 +192,7 @@ def _ocr_fixed(part: str) -> str | None:
     return fixed if fixed != part else None
 
 
-@functools.lru_cache(maxsize=65536)
+@per_key(maxsize=65536)
 def _open_kind(text: str) -> str | None:
     """ "other" for a marker, "description" for a describing word, else None (still open)."""
     if is_marker(text):
@@ -253,7 +273,7 @@ def _classify_line(
     return tuple(zip(texts, uppers, bracketed, kinds, strict=True)), origin, first
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     text: str
     score: float
@@ -332,9 +352,7 @@ def _part_candidates(
             if (rest := _spaced_core(table, slot, firm)) is not None:
                 core = [slot, rest]
                 found.append(_joined(core, today))
-            elif not (
-                _PART_SHAPE.fullmatch(upper) and _LETTER.search(upper) and _DIGIT.search(upper)
-            ):
+            elif not _token_facts(upper)[0]:
                 continue
             else:
                 found.append(_Candidate(upper, _part_score(slot, today), [slot]))
@@ -355,43 +373,42 @@ def _part_candidates(
     return [cand for cand in unique.values() if cand.score >= 4.5]
 
 
-def _lot_score(slot: _Slot) -> float:
-    upper = slot.upper
-    longest_digit_run = max((len(run) for run in _DIGIT_RUN.findall(upper)), default=0)
-    score = 2.0 if longest_digit_run >= 5 else 0.0
-    score += 1 if len(upper) >= 6 else 0
-    score += 1 if slot.line > 0 else 0
-    return score
-
-
 def _find_dates(
-    slots: list[_Slot], best_slots: set[int], today: datetime.date
+    slots: list[_Slot],
+    best_slots: set[int],
+    priorities: dict[int, tuple[int, str] | None],
+    today: datetime.date,
 ) -> list[tuple[int, int, str, _Slot]]:
-    """Date-code candidates as (priority, printed order, code, slot), best first."""
+    """Date-code candidates as (priority, printed order, code, slot), best first.
+
+    ``priorities`` holds ``_date_priority`` of every open slot, by ``id``.
+    """
     dates: list[tuple[int, int, str, _Slot]] = []
     for order, slot in enumerate(slots):
         if slot.kind is not None or id(slot) in best_slots:
             continue
-        found = _date_priority(slot.upper, today)
+        found = priorities[id(slot)]
         if found is not None:
             dates.append((found[0], order, found[1], slot))
-        elif (embedded := _embedded_date(slot.upper, today)) is not None:
+        elif (embedded := _embedded_date(today, slot.upper)) is not None:
             dates.append((6, order, embedded, slot))
     return sorted(dates, key=lambda entry: (entry[0], entry[1]))
 
 
 def _pick_lot(slots: list[_Slot], best_slots: set[int]) -> _Slot | None:
-    """The open token that looks most like a lot or traceability code."""
-    pool = [
-        s
-        for s in slots
-        if s.kind is None
-        and id(s) not in best_slots
-        and len(s.upper) >= 4
-        and _LOT_SHAPE.fullmatch(s.upper)
-        and _DIGIT.search(s.upper)  # the shape is ASCII, where \d and isdigit agree
-    ]
-    return max(pool, key=_lot_score, default=None)  # max keeps the first of equals
+    """The open token that looks most like a lot or traceability code (the first of equals)."""
+    best: _Slot | None = None
+    best_score = 0.0
+    for s in slots:
+        if s.kind is not None or id(s) in best_slots:
+            continue
+        base = _token_facts(s.upper)[1]
+        if base is None:
+            continue
+        score = base + (1 if s.line > 0 else 0)
+        if best is None or score > best_score:
+            best, best_score = s, score
+    return best
 
 
 def _logo_text(slots: list[_Slot]) -> str | None:
@@ -424,8 +441,11 @@ def parse_lines(
 
     standalone_dates: set[int] = set()
     firm_dates: set[int] = set()  # valid all-digit codes: never part of a part number
+    priorities: dict[int, tuple[int, str] | None] = {}
     for slot in slots:
-        found = _date_priority(slot.upper, today) if slot.kind is None else None
+        if slot.kind is not None:
+            continue
+        found = priorities[id(slot)] = _date_priority(today, slot.upper)
         if found is not None:
             standalone_dates.add(id(slot))
             if found[0] < 10 and found[1].isdigit():
@@ -440,7 +460,7 @@ def parse_lines(
         if best.startswith(cand.text) or cand.text.startswith(best)
         for s in cand.slots
     }
-    dates = _find_dates(slots, best_slots, today)
+    dates = _find_dates(slots, best_slots, priorities, today)
     date_codes = list(dict.fromkeys(entry[2] for entry in dates))
     part_texts: list[str] = []
     for cand in candidates:
