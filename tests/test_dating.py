@@ -291,3 +291,20 @@ def test_any_code_gives_none_or_an_ordered_window_before_documentation(
 ) -> None:
     window = decode_date_code(code, documented_on=seen)
     assert window is None or window.earliest <= window.latest <= seen
+
+
+def test_decoding_dates_does_not_load_the_database_layer() -> None:
+    # Date decoding runs in every identification; it must not pull in SQLAlchemy and the store.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from armtrace.dating import decode_date_code, decode_item_year\n"
+        "decode_date_code('2135'); decode_item_year('112')\n"
+        "print(sorted(m for m in ('sqlalchemy', 'armtrace.store') if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"

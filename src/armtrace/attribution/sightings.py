@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from armtrace.dating.items import decode_item_year
+from armtrace.dating.years import decode_item_year
 from armtrace.errors import NotFound
 from armtrace.refdata.manufacturers import load_registry
 from armtrace.store import Store, tables
