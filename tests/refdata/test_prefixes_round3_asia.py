@@ -23,7 +23,7 @@ from armtrace.refdata import load_registry
         ("SH79F6436", "sinowealth"), ("SH68F90A", "sinowealth"),
         ("HX711", "avia-semiconductor"),
         ("AHT10", "aosong"), ("AHT20", "aosong"), ("AM2302", "aosong"), ("AM2320", "aosong"),
-        ("AM2321", "aosong"), ("DHT22", "aosong"),
+        ("AM2321", "aosong"),
         ("TM1637", "titan-micro"), ("TM1638", "titan-micro"), ("TM1636", "titan-micro"),
     ],
 )  # fmt: skip
@@ -78,8 +78,8 @@ def test_am26_and_am29_keep_their_makers() -> None:
 
 
 def test_widely_copied_numbers_name_nobody() -> None:
-    # TP4056 chargers and XL4015 converters are sold under the same number by many makers: a
-    # bare number must not be pinned on the originator (unknown beats a wrong maker).
+    # TP4056 chargers, XL4015 converters and DHT22 sensors are sold under the same number by many
+    # makers: a bare number must not be pinned on the originator (unknown beats a wrong maker).
     registry = load_registry()
-    for part_number in ("TP4056", "XL4015E1"):
+    for part_number in ("TP4056", "XL4015E1", "DHT22"):
         assert identify(part_number, registry=registry).manufacturer is None
