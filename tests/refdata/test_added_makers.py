@@ -11,6 +11,7 @@ import datetime
 import pytest
 
 from armtrace.refdata import load_registry
+from refdata.support import longest_prefix_makers
 
 
 @pytest.mark.parametrize(
@@ -69,9 +70,7 @@ def test_prefix_names_the_maker(part_number: str, maker_id: str) -> None:
      ("MDBT42Q", "raytac")],
 )  # fmt: skip
 def test_sourced_prefix_is_the_longest_match(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    longest = [maker.id for maker, prefix in matches if len(prefix) == len(matches[0][1])]
-    assert longest == [maker_id]
+    assert longest_prefix_makers(load_registry(), part_number) == [maker_id]
 
 
 @pytest.mark.parametrize(

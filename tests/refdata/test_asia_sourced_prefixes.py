@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from armtrace.refdata import load_registry
+from refdata.support import longest_prefix_makers
 
 
 @pytest.mark.parametrize(
@@ -39,7 +40,4 @@ from armtrace.refdata import load_registry
     ],
 )  # fmt: skip
 def test_sourced_prefix_is_the_longest_match(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    assert matches, part_number
-    longest = [maker.id for maker, prefix in matches if len(prefix) == len(matches[0][1])]
-    assert longest == [maker_id]
+    assert longest_prefix_makers(load_registry(), part_number) == [maker_id]

@@ -12,6 +12,7 @@ import pytest
 
 from armtrace.markings.identify import identify
 from armtrace.refdata import load_registry
+from refdata.support import longest_prefix_makers
 
 
 @pytest.mark.parametrize(
@@ -25,9 +26,7 @@ from armtrace.refdata import load_registry
     ],
 )  # fmt: skip
 def test_horizon_prefix_is_the_longest_match(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    longest = [maker.id for maker, prefix in matches if len(prefix) == len(matches[0][1])]
-    assert longest == [maker_id]
+    assert longest_prefix_makers(load_registry(), part_number) == [maker_id]
 
 
 @pytest.mark.parametrize(
@@ -37,8 +36,7 @@ def test_horizon_prefix_is_the_longest_match(part_number: str, maker_id: str) ->
     [("DS1100Z-100", "dallas-semiconductor"), ("LM358", "texas-instruments")],
 )  # fmt: skip
 def test_neighbouring_family_keeps_its_maker(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    assert maker_id in {m.id for m, p in matches if len(p) == len(matches[0][1])}
+    assert maker_id in longest_prefix_makers(load_registry(), part_number)
 
 
 def test_identify_names_the_maker_of_a_horizon_part() -> None:

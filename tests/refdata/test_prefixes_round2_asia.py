@@ -14,6 +14,7 @@ import pytest
 
 from armtrace.markings.identify import identify
 from armtrace.refdata import load_registry
+from refdata.support import longest_prefix_makers
 
 
 @pytest.mark.parametrize(
@@ -39,10 +40,7 @@ from armtrace.refdata import load_registry
 )  # fmt: skip
 def test_cited_part_is_named_by_its_maker(part_number: str, maker_id: str) -> None:
     registry = load_registry()
-    matches = registry.by_prefix(part_number)
-    assert matches, part_number
-    longest = [maker.id for maker, prefix in matches if len(prefix) == len(matches[0][1])]
-    assert longest == [maker_id]
+    assert longest_prefix_makers(registry, part_number) == [maker_id]
     found = identify(part_number, registry=registry).manufacturer
     assert found is not None and found.id == maker_id
 

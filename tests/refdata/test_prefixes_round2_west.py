@@ -12,6 +12,7 @@ import pytest
 
 from armtrace.markings.identify import identify
 from armtrace.refdata import load_registry
+from refdata.support import longest_prefix_makers
 
 
 @pytest.mark.parametrize(
@@ -50,9 +51,7 @@ from armtrace.refdata import load_registry
     ],
 )  # fmt: skip
 def test_round2_prefix_is_the_longest_match(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    longest = [maker.id for maker, prefix in matches if len(prefix) == len(matches[0][1])]
-    assert longest == [maker_id]
+    assert longest_prefix_makers(load_registry(), part_number) == [maker_id]
 
 
 @pytest.mark.parametrize(
@@ -63,8 +62,7 @@ def test_round2_prefix_is_the_longest_match(part_number: str, maker_id: str) -> 
      ("A3P250-PQG208", "microsemi"), ("A54SX32A", "actel")],
 )  # fmt: skip
 def test_neighbouring_family_keeps_its_maker(part_number: str, maker_id: str) -> None:
-    matches = load_registry().by_prefix(part_number)
-    assert matches and maker_id in {m.id for m, p in matches if len(p) == len(matches[0][1])}
+    assert maker_id in longest_prefix_makers(load_registry(), part_number)
 
 
 def test_identify_names_the_maker_of_a_round2_part() -> None:
