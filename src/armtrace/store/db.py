@@ -46,10 +46,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     A process killed mid-upgrade leaves the schema it started from, on both stores.
     """
     if revision == "head" and _revisions(engine) == {HEAD_REVISION}:
-        return  # up to date: nothing to do, and no lock to wait for
+        # Up to date: nothing to do, and opening a store must not wait for another writer's lock.
+        return
     from alembic import command
-    from alembic.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
     cfg = alembic_config()
     if engine.dialect.name != "sqlite":
@@ -57,10 +56,6 @@ def migrate(engine: Engine, revision: str = "head") -> None:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
         return
-    with engine.connect() as conn:
-        current = set(MigrationContext.configure(conn).get_current_heads())
-    if revision == "head" and current == set(ScriptDirectory.from_config(cfg).get_heads()):
-        return  # up to date: opening a store must not wait for another writer's lock
     with engine.connect() as conn:
         # Python's sqlite3 only opens a transaction before INSERT/UPDATE/DELETE and runs DDL in
         # autocommit: a kill inside a batch table rebuild left a half-built schema that the
