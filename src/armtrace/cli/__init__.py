@@ -4,25 +4,10 @@ import importlib
 
 import armtrace
 from armtrace.cli.app import app
+from armtrace.entry import COMMAND_MODULES
 
-# Every module that registers commands on ``app``.
-MODULES = (
-    "alerts",
-    "analyse",
-    "attribution",
-    "audit",
-    "backup",
-    "demo",
-    "evidence",
-    "identify",
-    "report",
-    "screening",
-    "serve",
-    "sheets",
-    "status",
-    "summary",
-    "tracing",
-)
+# Every module that registers commands on ``app``: those the console script's table names.
+MODULES = tuple(sorted(set(COMMAND_MODULES.values())))
 
 # The console script (armtrace.entry) names the one module the typed command needs; any other
 # import of this package registers every command.
