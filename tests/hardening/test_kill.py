@@ -21,11 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from armtrace.audit import verify_chain
-from armtrace.evidence.files import sha256_file
-from armtrace.evidence.records import verify_all
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store
+from hardening.faults import check_sound
 from hardening.fuzzing import RESULTS
 from sheetdata import KHARKIV, rows, write_csv
 
@@ -76,18 +74,6 @@ def _state(store: Store) -> tuple[int, ...]:
     return tuple(counts[k] for k in KEYS)
 
 
-def _check_sound(store: Store) -> None:
-    assert verify_chain(store).ok
-    with store.engine.connect() as conn:
-        assert verify_all(conn, store.evidence) == []
-        if store.settings.db_url.startswith("sqlite"):
-            assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
-    # Objects a killed import left behind are whole: each still hashes to its own name.
-    for path in (store.evidence.root / "objects").rglob("*"):
-        if path.is_file():
-            assert sha256_file(path) == path.name
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def test_kill_during_import(
@@ -117,7 +103,7 @@ def test_kill_during_import(
         state = _state(store)
         assert state in (baseline, whole), f"half-written import: {state}"
         outcomes["nothing" if state == baseline else "whole file"] += 1
-        _check_sound(store)
+        check_sound(store)
         if state == whole:
             # The file landed before the kill: start over so every kill hits a first import.
             store = empty_store_factory(kind)
@@ -125,7 +111,7 @@ def test_kill_during_import(
     proc = _run_import(store, sheet)
     assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
     assert _state(store) == whole  # every row once: nothing lost, nothing duplicated
-    _check_sound(store)
+    check_sound(store)
     RESULTS[f"kill_import.{kind}"] = {
         "rows": ROWS,
         "kills": KILLS,
@@ -181,7 +167,7 @@ def test_kill_during_restore(
         state = _state(target)
         assert state in (_state(scratch), (0, 0, 0, 0, 0)), f"half-restored store: {state}"
         outcomes["nothing" if state[2] == 0 else "whole backup"] += 1
-        _check_sound(target)
+        check_sound(target)
         if state[2]:
             target = empty_store_factory(kind)
             env |= {
@@ -190,7 +176,7 @@ def test_kill_during_restore(
             }
     assert subprocess.run(command, env=env, capture_output=True).returncode == 0
     assert _state(target) == _state(scratch)
-    _check_sound(target)
+    check_sound(target)
     RESULTS[f"kill_restore.{kind}"] = {
         "components": len(records),
         "kills": KILLS,
