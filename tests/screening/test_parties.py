@@ -12,7 +12,7 @@ from armtrace.screening import collect_parties, load_list, run_screening, stored
 from armtrace.sheets.importer import import_sheet
 from armtrace.store import Store, tables
 from armtrace.store.tables_tracing import custody_transfers, transfer_components
-from armtrace.tracing.custody import TransferSpec, add_transfer
+from armtrace.tracing.custody import Transfer, TransferSpec, add_transfer
 from sheetdata import rows, write_csv
 
 ACTOR = "analyst@test"
@@ -39,16 +39,21 @@ def test_identified_makers_are_parties_and_real_makers_do_not_match_the_test_lis
     assert [m for m in run.matches if m.party.source == "manufacturer"] == []
 
 
-def test_a_chain_company_is_screened_with_its_transfer_date(
-    store: Store, tmp_path: Path, list_v1: Path
-) -> None:
+def _polar_star_transfer(store: Store, tmp_path: Path) -> Transfer:
+    """Two documented components passed from a distributor to the listed Polar Star company."""
     component_ids = _documented(store, tmp_path)
     spec = TransferSpec(
         from_company="Legit Distribution GmbH (test)", from_country="DE",
         to_company="Polar Star Components Trading Co., Limited", to_country="HK",
         transfer_date=date(2023, 8, 2),
     )  # fmt: skip
-    add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:2])
+    return add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:2])
+
+
+def test_a_chain_company_is_screened_with_its_transfer_date(
+    store: Store, tmp_path: Path, list_v1: Path
+) -> None:
+    _polar_star_transfer(store, tmp_path)
     load_list(store, list_v1, actor=ACTOR)
     run = run_screening(store, actor=ACTOR)
     (match,) = [m for m in run.matches if m.party.source == "custody-chain"]
@@ -81,13 +86,7 @@ def test_the_exercise_list_flags_the_exercise_chain_buyer(store: Store, tmp_path
 def test_results_of_a_party_that_left_the_store_are_cleared_on_rescreen(
     store: Store, tmp_path: Path, list_v1: Path
 ) -> None:
-    component_ids = _documented(store, tmp_path)
-    spec = TransferSpec(
-        from_company="Legit Distribution GmbH (test)", from_country="DE",
-        to_company="Polar Star Components Trading Co., Limited", to_country="HK",
-        transfer_date=date(2023, 8, 2),
-    )  # fmt: skip
-    transfer = add_transfer(store, spec, actor=ACTOR, component_ids=component_ids[:2])
+    transfer = _polar_star_transfer(store, tmp_path)
     load_list(store, list_v1, actor=ACTOR)  # screens the chain companies
     assert "t-polar" in {m.entity_id for m in stored_matches(store)}
     # The transfer leaves the store (no public call removes one yet, so the rows go directly):
